@@ -1,0 +1,92 @@
+/**
+ * The session manager: settings, codec and store, validated once. Adapters and the CLI build on it;
+ * `open(cookieValue)` gives a lazy {@link Session} for one request.
+ * @module
+ */
+import { resolveStore } from '../stores/resolve.js';
+import type { AnyStore, ClearExpiredContext } from '../stores/types.js';
+import { createCodec, type SessionCodec, type SessionData } from './codec.js';
+import { NotSupported } from './errors.js';
+import { isStoredSessionExpired } from './persistence.js';
+import { Session, type SessionContext } from './session.js';
+import { type ResolvedSettings, resolveSettings, type SessionSettings } from './settings.js';
+
+/** Default store: the embedded SQLite database, Django's `django_session` table in `./sessions.sqlite3`. */
+export const DEFAULT_STORE_URL = 'sqlite:./sessions.sqlite3';
+
+/** Options of {@link createSessionManager}: the settings plus the store. */
+export interface SessionOptions extends SessionSettings {
+  /** A store URL (`sqlite:./sessions.db`, `redis://127.0.0.1:6379` ...) or a store instance. @default 'sqlite:./sessions.sqlite3' */
+  store?: string | AnyStore;
+}
+
+/** Settings, codec and store of an application's sessions. */
+export class SessionManager<Data extends object = SessionData> {
+  /** The validated settings. */
+  readonly settings: ResolvedSettings;
+  /** The store every session of this manager uses. */
+  readonly store: AnyStore;
+  /** Encodes/decodes session data in Django's signed format. */
+  readonly codec: SessionCodec;
+  readonly #context: SessionContext;
+
+  constructor(options: SessionOptions) {
+    this.settings = resolveSettings(options);
+    const store = options.store ?? DEFAULT_STORE_URL;
+    this.store = typeof store === 'string' ? resolveStore(store, this.settings) : store;
+    this.codec = createCodec(this.settings);
+    this.#context = { settings: this.settings, codec: this.codec, store: this.store };
+  }
+
+  /** A lazy session for `sessionKey` (the cookie value, or nothing for a new visitor). No store call yet. */
+  open(sessionKey?: string | null): Session<Data> {
+    return new Session<Data>(this.#context, sessionKey);
+  }
+
+  /**
+   * Delete expired sessions (the `clearsessions` command) and resolve how many were deleted. Stores that
+   * expire entries themselves (caches, signed cookies) resolve 0.
+   * @throws {NotSupported} for a custom store without `clearExpired` that does not expire entries itself.
+   */
+  async clearExpired(onProgress?: ClearExpiredContext['onProgress']): Promise<number> {
+    const store = this.store;
+    if (store.kind === 'cookie') return 0;
+    if (!store.clearExpired) {
+      throw new NotSupported(`The ${store.name} store doesn't support clearing expired sessions.`);
+    }
+    const now = new Date(this.settings.now());
+    return store.clearExpired({
+      now,
+      onProgress,
+      isExpired: (stored) =>
+        isStoredSessionExpired(
+          stored,
+          this.codec.decode(stored.data) ?? {},
+          now.getTime(),
+          this.settings.cookieAge,
+        ),
+    });
+  }
+
+  /** Create the store's table if it has one (idempotent). */
+  async createTable(): Promise<void> {
+    if (this.store.kind === 'server') await this.store.createTable?.();
+  }
+
+  /** Close the store's connections. */
+  async close(): Promise<void> {
+    if (this.store.kind === 'server') await this.store.close?.();
+  }
+}
+
+/**
+ * Create a session manager.
+ * @example
+ * const sessions = createSessionManager({ secretKey: process.env.SECRET_KEY!, store: 'sqlite:./sessions.db' });
+ * const session = sessions.open(cookieValue);
+ */
+export function createSessionManager<Data extends object = SessionData>(
+  options: SessionOptions,
+): SessionManager<Data> {
+  return new SessionManager<Data>(options);
+}

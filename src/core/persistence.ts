@@ -1,0 +1,201 @@
+/**
+ * How a session is loaded and saved: once for server-side stores (Django's db/cache/file backends) and
+ * once for signed cookies. All save/create/update branching lives here, not in the stores.
+ * @module
+ */
+
+import { dumps, loads } from '../signing/dumps.js';
+import type { CookieStore, SessionStore, StoredSession } from '../stores/types.js';
+import { isPlainObject, type SessionData } from './codec.js';
+import { CookieTooLarge, CreateError, InvalidSessionKey, StoreUnavailable, UpdateError } from './errors.js';
+import { computeExpiryAge, computeExpiryDate, EXPIRY_KEY } from './expiry.js';
+import { generateSessionKey } from './keys.js';
+import type { Session, SessionContext } from './session.js';
+
+/** The storage half of a session, chosen by the kind of store. */
+export interface Persistence {
+  load(): Promise<SessionData>;
+  exists(key: string): Promise<boolean>;
+  save(mustCreate: boolean): Promise<void>;
+  create(): Promise<void>;
+  destroy(key: string | null): Promise<void>;
+  cycleKey(data: SessionData): Promise<void>;
+}
+
+/** Attempts at minting an unused key before giving up (Django's cache backend allows 10000). */
+const MAX_CREATE_ATTEMPTS = 100;
+
+/**
+ * The expiry Django's file backend derives for data without an expiry column (`_expiry_date`):
+ * the custom `_session_expiry`, else modification time + cookie age.
+ */
+export function fileStyleExpiry(data: SessionData, modifiedAt: Date, cookieAge: number): unknown {
+  const custom = data[EXPIRY_KEY];
+  if (custom !== undefined && custom !== null && custom !== 0 && custom !== '') return custom;
+  return new Date(modifiedAt.getTime() + cookieAge * 1000);
+}
+
+/** Whether a stored session has expired at `nowMs` (used by loads and by `clearExpired`). */
+export function isStoredSessionExpired(
+  stored: StoredSession,
+  data: SessionData,
+  nowMs: number,
+  cookieAge: number,
+): boolean {
+  if (stored.expireDate !== undefined) return stored.expireDate.getTime() <= nowMs;
+  if (stored.modifiedAt === undefined) return false;
+  return computeExpiryAge(fileStyleExpiry(data, stored.modifiedAt, cookieAge), nowMs, cookieAge) <= 0;
+}
+
+/** Persistence for server-side stores. */
+export function serverSession(session: Session, context: SessionContext, store: SessionStore): Persistence {
+  const { settings, codec } = context;
+
+  const persistence: Persistence = {
+    async load() {
+      const key = session.sessionKey;
+      if (key === null) return {};
+      try {
+        store.validateKey?.(key);
+      } catch (error) {
+        if (!(error instanceof InvalidSessionKey)) throw error;
+        session.setKey(null);
+        return {};
+      }
+      const now = settings.now();
+      const stored = await store.load(key, new Date(now));
+      if (stored === null) {
+        session.setKey(null);
+        return {};
+      }
+      // An empty file is Django's file-store placeholder for a session being created: no data yet.
+      const data = stored.data === '' ? {} : (codec.decode(stored.data) ?? {});
+      if (stored.expireDate === undefined && isStoredSessionExpired(stored, data, now, settings.cookieAge)) {
+        await store.delete(key);
+        session.setKey(null);
+        return {};
+      }
+      return data;
+    },
+
+    async exists(key) {
+      store.validateKey?.(key);
+      return store.exists(key);
+    },
+
+    async save(mustCreate) {
+      const key = session.sessionKey;
+      if (key === null) return persistence.create();
+      const data = await session.dataForSave(mustCreate);
+      const now = settings.now();
+      const expiry = data[EXPIRY_KEY];
+      const record = {
+        key,
+        data: codec.encode(data),
+        expireDate: computeExpiryDate(expiry, now, settings.cookieAge),
+        maxAge: computeExpiryAge(expiry, now, settings.cookieAge),
+      };
+      store.validateKey?.(key);
+      if (mustCreate) {
+        if (!(await store.create(record))) throw new CreateError(`Session key ${key} already exists`);
+      } else if (!(await store.update(record))) {
+        throw new UpdateError(`Session ${key} no longer exists; it was deleted while this request ran`);
+      }
+      session.markSaved();
+    },
+
+    // Keys are 165 bits of CSPRNG output, so no exists() probe: the atomic create catches a collision.
+    async create() {
+      for (let attempt = 0; attempt < MAX_CREATE_ATTEMPTS; attempt++) {
+        session.setKey(generateSessionKey());
+        try {
+          await persistence.save(true);
+        } catch (error) {
+          if (error instanceof CreateError) continue;
+          throw error;
+        }
+        session.modified = true;
+        return;
+      }
+      throw new StoreUnavailable(
+        `Unable to create a new session key after ${MAX_CREATE_ATTEMPTS} attempts: the ${store.name} store rejects every insert.`,
+      );
+    },
+
+    async destroy(key) {
+      const target = key ?? session.sessionKey;
+      if (target === null) return;
+      try {
+        store.validateKey?.(target);
+      } catch (error) {
+        if (error instanceof InvalidSessionKey) return;
+        throw error;
+      }
+      await store.delete(target);
+    },
+
+    async cycleKey(data) {
+      const oldKey = session.sessionKey;
+      await persistence.create();
+      session.replaceCache(data);
+      if (oldKey !== null) await store.delete(oldKey);
+    },
+  };
+  return persistence;
+}
+
+/** Persistence for the signed-cookie store: the session key is the signed data itself (spec §4.5). */
+export function cookieSession(session: Session, context: SessionContext, store: CookieStore): Persistence {
+  const { settings } = context;
+  const signingOptions = {
+    key: settings.secretKey,
+    fallbackKeys: settings.secretKeyFallbacks,
+    salt: store.salt,
+    now: settings.now,
+    serializer: settings.serializer ?? undefined,
+  };
+
+  const persistence: Persistence = {
+    async load() {
+      const key = session.sessionKey;
+      if (key === null) return {};
+      try {
+        const value = loads(key, { ...signingOptions, maxAge: settings.cookieAge });
+        if (isPlainObject(value)) return value;
+      } catch {
+        // Any failure (bad signature, expired, malformed) resets the session, silently as Django does.
+      }
+      await persistence.create();
+      return {};
+    },
+
+    async exists() {
+      return false;
+    },
+
+    async save() {
+      const data = await session.dataForSave(false);
+      const value = dumps(data, { ...signingOptions, compress: true });
+      const size = Buffer.byteLength(`${settings.cookieName}=${value}`);
+      if (size > store.maxCookieSize) throw new CookieTooLarge(size, store.maxCookieSize);
+      session.setKey(value);
+      session.modified = true;
+      session.markSaved();
+    },
+
+    async create() {
+      session.modified = true;
+    },
+
+    async destroy() {
+      session.setKey(null);
+      session.replaceCache({});
+      session.modified = true;
+    },
+
+    async cycleKey() {
+      await persistence.save(false);
+    },
+  };
+  return persistence;
+}

@@ -1,0 +1,390 @@
+/**
+ * The `Session` object: Django's `SessionBase` with an async, TypeScript-shaped API (spec §1).
+ * Lazy: no store call until the data is touched. Tracks `accessed`/`modified`, and which keys this
+ * request set or deleted ({@link Session.changes}) so a save can merge instead of overwrite.
+ * @module
+ */
+import type { AnyStore, CookieStore, SessionStore } from '../stores/types.js';
+import type { SessionCodec, SessionData } from './codec.js';
+import { SessionKeyMissing } from './errors.js';
+import {
+  computeExpiryAge,
+  computeExpiryDate,
+  EXPIRY_KEY,
+  type ExpirySetting,
+  toStoredExpiry,
+} from './expiry.js';
+import { isValidSessionKey } from './keys.js';
+import { cookieSession, type Persistence, serverSession } from './persistence.js';
+import type { ResolvedSettings } from './settings.js';
+
+export type { SessionData } from './codec.js';
+
+/** Django's test-cookie key and value. */
+export const TEST_COOKIE_NAME = 'testcookie';
+/** Value stored by {@link Session.setTestCookie}. */
+export const TEST_COOKIE_VALUE = 'worked';
+
+/** What a session needs from its manager: settings, codec and (possibly still resolving) store. */
+export interface SessionContext {
+  readonly settings: ResolvedSettings;
+  readonly codec: SessionCodec;
+  readonly store: AnyStore | Promise<AnyStore>;
+}
+
+/** Overrides for {@link Session.getExpiryAge} and {@link Session.getExpiryDate} (Django's kwargs). */
+export interface ExpiryOverrides {
+  /** Compute relative to this time instead of now. */
+  modification?: Date;
+  /** Use this expiry instead of the session's `_session_expiry` (avoids loading the session). */
+  expiry?: number | string | Date | null;
+}
+
+/** The keys one request changed, for merge-on-save. */
+export interface SessionChanges {
+  /** Keys set (or updated) since the session was loaded or last saved. */
+  readonly set: ReadonlySet<string>;
+  /** Keys deleted since then. */
+  readonly deleted: ReadonlySet<string>;
+  /** Whether the whole session was cleared (`clear`/`flush`). */
+  readonly cleared: boolean;
+}
+
+/** Options of {@link Session.save}. */
+export interface SaveOptions {
+  /** Create a new record, failing with {@link CreateError} if the key exists (Django's `must_create`). */
+  mustCreate?: boolean;
+}
+
+/**
+ * A visitor's session. Dict-like and async: every read may load the data from the store on first use.
+ * @typeParam Data the shape of your session data.
+ * @example
+ * const session = sessions.open(cookieValue);
+ * const visits = ((await session.get('visits')) ?? 0) + 1;
+ * await session.set('visits', visits);
+ * await session.save();
+ */
+export class Session<Data extends object = SessionData> {
+  /** True once any data access happened (reads included). Drives `Vary: Cookie`. */
+  accessed = false;
+  /** True once the data was changed; the middleware then saves the session. */
+  modified = false;
+  readonly #context: SessionContext;
+  #key: string | null;
+  #cache: SessionData | null = null;
+  #loading: Promise<SessionData> | null = null;
+  #set = new Set<string>();
+  #deleted = new Set<string>();
+  #cleared = false;
+  #persist: Persistence | null = null;
+
+  /** Open a session; `sessionKey` (e.g. from the cookie) is dropped if shorter than 8 characters. */
+  constructor(context: SessionContext, sessionKey?: string | null) {
+    this.#context = context;
+    this.#key = isValidSessionKey(sessionKey) ? sessionKey : null;
+  }
+
+  /** The session key (the cookie value), or `null` until the session is saved. Read-only. */
+  get sessionKey(): string | null {
+    return this.#key;
+  }
+
+  /** Resolved settings this session works with. */
+  get settings(): ResolvedSettings {
+    return this.#context.settings;
+  }
+
+  /** Whether the data has been loaded (or set up empty) — Django's `hasattr(s, "_session_cache")`. */
+  get isLoaded(): boolean {
+    return this.#cache !== null;
+  }
+
+  /** Keys this request set or deleted since the last load or save. */
+  changes(): SessionChanges {
+    return { set: new Set(this.#set), deleted: new Set(this.#deleted), cleared: this.#cleared };
+  }
+
+  // ---- internal state shared with the persistence strategies --------------------------------------
+
+  /** @internal */
+  setKey(key: string | null): void {
+    this.#key = isValidSessionKey(key) ? key : null;
+  }
+
+  /** @internal The cached data, or `null` when not loaded. */
+  peek(): SessionData | null {
+    return this.#cache;
+  }
+
+  /** @internal Replace the cached data (used by cycleKey/destroy). */
+  replaceCache(data: SessionData): void {
+    this.#cache = data;
+    this.#loading = null;
+  }
+
+  /** @internal Forget the pending change set after a successful save. */
+  markSaved(): void {
+    this.#set.clear();
+    this.#deleted.clear();
+    this.#cleared = false;
+  }
+
+  async #persistence(): Promise<Persistence> {
+    if (this.#persist) return this.#persist;
+    const store = await this.#context.store;
+    this.#persist =
+      store.kind === 'cookie'
+        ? cookieSession(this as Session, this.#context, store as CookieStore)
+        : serverSession(this as Session, this.#context, store as SessionStore);
+    return this.#persist;
+  }
+
+  /** Django's `_get_session`: mark accessed and return the cached data, loading it on first use. */
+  async #data(noLoad = false): Promise<SessionData> {
+    this.accessed = true;
+    if (this.#cache !== null) return this.#cache;
+    if (this.#key === null || noLoad) {
+      this.#cache = {};
+      return this.#cache;
+    }
+    this.#loading ??= this.load().then((data) => {
+      this.#cache ??= data;
+      return this.#cache;
+    });
+    try {
+      return await this.#loading;
+    } finally {
+      this.#loading = null;
+    }
+  }
+
+  /** @internal Data for saving: Django's `_get_session(no_load=must_create)`. */
+  dataForSave(mustCreate: boolean): Promise<SessionData> {
+    return this.#data(mustCreate);
+  }
+
+  #markSet(key: string): void {
+    this.modified = true;
+    this.#set.add(key);
+    this.#deleted.delete(key);
+  }
+
+  #markDeleted(key: string): void {
+    this.modified = true;
+    this.#deleted.add(key);
+    this.#set.delete(key);
+  }
+
+  // ---- dict-like API ---------------------------------------------------------------------------------
+
+  /** The value under `key`, or `defaultValue` (`undefined`) when absent. Marks the session accessed. */
+  async get<K extends keyof Data & string>(key: K): Promise<Data[K] | undefined>;
+  async get<K extends keyof Data & string>(key: K, defaultValue: Data[K]): Promise<Data[K]>;
+  async get(key: string, defaultValue?: unknown): Promise<unknown> {
+    const data = await this.#data();
+    return Object.hasOwn(data, key) ? data[key] : defaultValue;
+  }
+
+  /** Store `value` under `key`. Marks the session accessed and modified. */
+  async set<K extends keyof Data & string>(key: K, value: Data[K]): Promise<void> {
+    const data = await this.#data();
+    data[key] = value;
+    this.#markSet(key);
+  }
+
+  /** Whether `key` is in the session (Django's `in` / `has_key`). */
+  async has(key: keyof Data & string): Promise<boolean> {
+    return Object.hasOwn(await this.#data(), key);
+  }
+
+  /**
+   * Remove `key`. Resolves `true` if it was present (the session is then modified), `false` otherwise
+   * (Django's `del` raises `KeyError` instead; a `Map`-like boolean reads better in JavaScript).
+   */
+  async delete(key: keyof Data & string): Promise<boolean> {
+    const data = await this.#data();
+    if (!Object.hasOwn(data, key)) return false;
+    delete data[key];
+    this.#markDeleted(key);
+    return true;
+  }
+
+  /**
+   * Remove `key` and return its value. Without a default, a missing key throws {@link SessionKeyMissing};
+   * with one (even `undefined`), the default is returned and the session is not modified.
+   */
+  async pop<K extends keyof Data & string>(key: K): Promise<Data[K]>;
+  async pop<K extends keyof Data & string, D>(key: K, defaultValue: D): Promise<Data[K] | D>;
+  async pop(key: string, ...rest: [unknown?]): Promise<unknown> {
+    const data = await this.#data();
+    if (Object.hasOwn(data, key)) {
+      const value = data[key];
+      delete data[key];
+      this.#markDeleted(key);
+      return value;
+    }
+    if (rest.length === 0) throw new SessionKeyMissing(key);
+    return rest[0];
+  }
+
+  /** Return the value under `key`; if absent, store `value` (modifying the session) and return it. */
+  async setDefault<K extends keyof Data & string>(key: K, value: Data[K]): Promise<Data[K]> {
+    const data = await this.#data();
+    if (Object.hasOwn(data, key)) return data[key] as Data[K];
+    data[key] = value;
+    this.#markSet(key);
+    return value;
+  }
+
+  /** Copy every entry of `values` into the session. Always marks it modified (as Django does, even for `{}`). */
+  async update(values: Partial<Data>): Promise<void> {
+    const data = await this.#data();
+    for (const [key, value] of Object.entries(values)) {
+      data[key] = value;
+      this.#set.add(key);
+      this.#deleted.delete(key);
+    }
+    this.modified = true;
+  }
+
+  /** The session's keys, in insertion order. */
+  async keys(): Promise<Array<keyof Data & string>> {
+    return Object.keys(await this.#data()) as Array<keyof Data & string>;
+  }
+
+  /** The session's values, in insertion order. */
+  async values(): Promise<Array<Data[keyof Data]>> {
+    return Object.values(await this.#data()) as Array<Data[keyof Data]>;
+  }
+
+  /** The session's `[key, value]` pairs, in insertion order. */
+  async items(): Promise<Array<[keyof Data & string, Data[keyof Data]]>> {
+    return Object.entries(await this.#data()) as Array<[keyof Data & string, Data[keyof Data]]>;
+  }
+
+  /** A shallow copy of the session data. */
+  async toObject(): Promise<Partial<Data>> {
+    return { ...(await this.#data()) } as Partial<Data>;
+  }
+
+  /** Empty the session without loading it; the key is kept (Django's `clear`). */
+  clear(): void {
+    this.#cache = {};
+    this.#loading = null;
+    this.accessed = true;
+    this.modified = true;
+    this.#cleared = true;
+    this.#set.clear();
+    this.#deleted.clear();
+  }
+
+  /**
+   * Django's `is_empty`: true when there is no key and no data, or when nothing was loaded and there is
+   * no key. With a key it is false without loading anything.
+   */
+  isEmpty(): boolean {
+    if (this.#key) return false;
+    return this.#cache === null || Object.keys(this.#cache).length === 0;
+  }
+
+  // ---- test cookie -------------------------------------------------------------------------------------
+
+  /** Store the test value, to check on the next request that the browser keeps cookies. */
+  async setTestCookie(): Promise<void> {
+    await this.set(TEST_COOKIE_NAME as keyof Data & string, TEST_COOKIE_VALUE as Data[keyof Data & string]);
+  }
+
+  /** Whether the test value set by {@link setTestCookie} came back. */
+  async testCookieWorked(): Promise<boolean> {
+    return (await this.get(TEST_COOKIE_NAME as keyof Data & string)) === TEST_COOKIE_VALUE;
+  }
+
+  /** Remove the test value (modifies the session; Django's sync `delete_test_cookie`). */
+  async deleteTestCookie(): Promise<void> {
+    await this.pop(TEST_COOKIE_NAME as keyof Data & string);
+  }
+
+  // ---- expiry -------------------------------------------------------------------------------------------
+
+  /**
+   * Set a custom expiry: seconds of inactivity (`0` = when the browser closes), an absolute `Date`, a
+   * {@link Duration} from now, or `null` for the default (`cookieAge` / `expireAtBrowserClose`).
+   */
+  async setExpiry(value: ExpirySetting): Promise<void> {
+    const stored = toStoredExpiry(value, this.#context.settings.now());
+    if (stored === null) {
+      await this.pop(EXPIRY_KEY as keyof Data & string, undefined);
+      return;
+    }
+    await this.set(EXPIRY_KEY as keyof Data & string, stored as Data[keyof Data & string]);
+  }
+
+  async #expiryInput(overrides: ExpiryOverrides): Promise<[unknown, number]> {
+    const modification = overrides.modification?.getTime() ?? this.#context.settings.now();
+    const expiry =
+      'expiry' in overrides ? overrides.expiry : await this.get(EXPIRY_KEY as keyof Data & string);
+    return [expiry, modification];
+  }
+
+  /** Seconds until the session expires, counted from the last modification (now, unless overridden). */
+  async getExpiryAge(overrides: ExpiryOverrides = {}): Promise<number> {
+    const [expiry, modification] = await this.#expiryInput(overrides);
+    return computeExpiryAge(expiry, modification, this.#context.settings.cookieAge);
+  }
+
+  /** The date the session expires. */
+  async getExpiryDate(overrides: ExpiryOverrides = {}): Promise<Date> {
+    const [expiry, modification] = await this.#expiryInput(overrides);
+    return computeExpiryDate(expiry, modification, this.#context.settings.cookieAge);
+  }
+
+  /** Whether the cookie should be a browser-session cookie (custom expiry `0`, or the setting when unset). */
+  async getExpireAtBrowserClose(): Promise<boolean> {
+    const expiry = await this.get(EXPIRY_KEY as keyof Data & string);
+    if (expiry === undefined || expiry === null) return this.#context.settings.expireAtBrowserClose;
+    return expiry === 0;
+  }
+
+  // ---- persistence ---------------------------------------------------------------------------------------
+
+  /**
+   * Read the stored data for the current key, without caching it (Django's `load`). An unknown or
+   * expired key is discarded (fixation defence); tampered data gives `{}` and a logged warning.
+   */
+  async load(): Promise<Partial<Data>> {
+    return (await (await this.#persistence()).load()) as Partial<Data>;
+  }
+
+  /** Whether a session is stored under `key` (always `false` for signed cookies). */
+  async exists(key: string): Promise<boolean> {
+    return (await this.#persistence()).exists(key);
+  }
+
+  /** Persist the session. Without a key, creates one. A vanished record throws {@link UpdateError}. */
+  async save(options: SaveOptions = {}): Promise<void> {
+    await (await this.#persistence()).save(options.mustCreate ?? false);
+  }
+
+  /** Create a new, empty record under a fresh key (Django's `create`); marks the session modified. */
+  async create(): Promise<void> {
+    await (await this.#persistence()).create();
+  }
+
+  /** Delete the stored record of `key` (default: this session's key). Django's `delete(session_key)`. */
+  async destroy(key?: string | null): Promise<void> {
+    await (await this.#persistence()).destroy(key ?? null);
+  }
+
+  /** Empty the session and delete its record; the next save mints a new key (use on logout). */
+  async flush(): Promise<void> {
+    this.clear();
+    await this.destroy();
+    this.#key = null;
+  }
+
+  /** Move the data to a new key and delete the old record (use on login, against session fixation). */
+  async cycleKey(): Promise<void> {
+    await (await this.#persistence()).cycleKey(await this.#data());
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Python's `json.dumps(obj, separators=(",", ":"))` and `json.loads`, as Django's `JSONSerializer`
+ * uses them (spec §2.1).
+ * @module
+ */
+import { MalformedPayload, SerializationError } from '../core/errors.js';
+import { pythonFloatRepr } from './python-float.js';
+import { parsePythonJson } from './python-json-parse.js';
+
+// Python's ESCAPE_ASCII: `"`, `\` and everything outside 0x20..0x7E (DEL and non-ASCII included).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters Python escapes.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\u007f-\uffff]/g;
+const SHORT_ESCAPES: Readonly<Record<string, string>> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f',
+};
+
+function escapeChar(char: string): string {
+  return SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/** Python's `encode_basestring_ascii`: astral characters come out as surrogate pairs, as in Python. */
+function quote(text: string): string {
+  return `"${text.replace(NEEDS_ESCAPE, escapeChar)}"`;
+}
+
+function formatNumber(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Number.POSITIVE_INFINITY) return 'Infinity';
+  if (value === Number.NEGATIVE_INFINITY) return '-Infinity';
+  // An integral number is written as a Python int: all digits, never `1e+21`.
+  if (Number.isInteger(value)) return BigInt(value).toString();
+  return pythonFloatRepr(value);
+}
+
+function refusedKind(value: object): string | null {
+  if (value instanceof Map) return 'a Map';
+  if (value instanceof Set) return 'a Set';
+  if (value instanceof WeakMap) return 'a WeakMap';
+  if (value instanceof WeakSet) return 'a WeakSet';
+  return null;
+}
+
+/** Serialize one value; `undefined` means "omit" (JSON.stringify semantics). */
+function write(input: unknown, key: string, stack: Set<object>): string | undefined {
+  let value = input;
+  if (typeof value === 'object' && value !== null) {
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') value = toJSON.call(value, key) as unknown;
+  }
+  // Boxed primitives are unwrapped, as JSON.stringify does.
+  if (value instanceof Number) value = Number(value);
+  else if (value instanceof String) value = String(value);
+  else if (value instanceof Boolean || value instanceof BigInt) value = value.valueOf();
+
+  switch (typeof value) {
+    case 'string':
+      return quote(value);
+    case 'number':
+      return formatNumber(value);
+    case 'bigint':
+      return value.toString();
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+  }
+  if (value === null) return 'null';
+
+  const object = value as object;
+  const kind = refusedKind(object);
+  if (kind !== null) {
+    throw new SerializationError(
+      `Cannot serialize ${kind} as JSON: Python's json module refuses it and JSON.stringify would write {} and lose the data. ` +
+        'Convert it first (Object.fromEntries(map), [...set]).',
+    );
+  }
+  if (stack.has(object)) throw new SerializationError('Cannot serialize a circular structure as JSON.');
+  stack.add(object);
+  let out: string;
+  if (Array.isArray(object)) {
+    const items: string[] = [];
+    for (let i = 0; i < object.length; i++) items.push(write(object[i], String(i), stack) ?? 'null');
+    out = `[${items.join(',')}]`;
+  } else {
+    const record = object as Record<string, unknown>;
+    const members: string[] = [];
+    for (const name of Object.keys(record)) {
+      const item = write(record[name], name, stack);
+      if (item !== undefined) members.push(`${quote(name)}:${item}`);
+    }
+    out = `{${members.join(',')}}`;
+  }
+  stack.delete(object);
+  return out;
+}
+
+/**
+ * Serialize `value` to exactly the text Python's `json.dumps(value, separators=(",", ":"))` writes
+ * (`ensure_ascii=True`, `allow_nan=True`): pure ASCII, every character outside `0x20..0x7E` as a
+ * lowercase `\uXXXX` escape (astral characters as surrogate pairs), `\n \r \t \b \f` short escapes,
+ * `/` unescaped, keys in insertion order, floats as Python's `repr` (`0.1`, `1e-05`, `1.5e+16`),
+ * `NaN` / `Infinity` / `-Infinity` written as bare tokens.
+ *
+ * Otherwise JSON.stringify's rules apply: `toJSON()` is called (a `Date` becomes its ISO string),
+ * `undefined`, functions and symbols are omitted from objects and become `null` in arrays, symbol
+ * keys are ignored.
+ *
+ * Differences JavaScript cannot carry:
+ * - A float with an integral value is written as an int (`2.0` becomes `2`; `1e16` becomes
+ *   `10000000000000000`), since JavaScript has one number type. Integers are written with all their
+ *   digits, like a Python int. Integers beyond 2^53 lose precision unless passed as a `bigint`.
+ * - A Python dict can have int keys (written as `"1"`); JavaScript keys are always strings, and
+ *   JavaScript objects enumerate integer-like keys (`"2"`, `"10"`) first, in ascending order, before
+ *   the other keys, whatever the insertion order was.
+ *
+ * @throws {SerializationError} for a top-level `undefined` (or function/symbol), a circular structure,
+ *   or a `Map` / `Set` / `WeakMap` / `WeakSet`.
+ * @example
+ * pythonJsonDumps({ é: 'ü', n: 0.1 }); // '{"\\u00e9":"\\u00fc","n":0.1}'
+ */
+export function pythonJsonDumps(value: unknown): string {
+  const out = write(value, '', new Set());
+  if (out === undefined) throw new SerializationError(`Cannot serialize ${typeof value} as JSON.`);
+  return out;
+}
+
+/**
+ * Parse JSON as Python's `json.loads` does: standard JSON plus the bare `NaN`, `Infinity` and
+ * `-Infinity` tokens Python writes by default.
+ *
+ * Integers beyond 2^53 lose precision (Python keeps them exact), and `-0` parses as `-0`.
+ *
+ * @throws {MalformedPayload} for invalid JSON (the parser's error is the `cause`).
+ */
+export function pythonJsonLoads(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    // The slower parser runs only when the text may hold Python's non-standard number tokens.
+    if (/NaN|Infinity/.test(text)) {
+      try {
+        return parsePythonJson(text);
+      } catch (extendedError) {
+        throw new MalformedPayload('Invalid JSON in payload', { cause: extendedError });
+      }
+    }
+    throw new MalformedPayload('Invalid JSON in payload', { cause: error });
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Helpers shared by stores: Django's `django_session` table, datetime text, timeouts and error wrapping.
+ * @module
+ */
+import { createRequire } from 'node:module';
+import { ConfigError, StoreUnavailable } from '../core/errors.js';
+
+/** Django's session table name. */
+export const DJANGO_SESSION_TABLE = 'django_session';
+
+/** Django's expiry-index name (`django_session_expire_date_a5c62663`, from the migration's hash). */
+export const DJANGO_EXPIRE_INDEX = 'django_session_expire_date_a5c62663';
+
+/** Rows deleted per statement by `clearExpired` on SQL stores (keeps every transaction short). */
+export const CLEAR_BATCH_SIZE = 10_000;
+
+const requireFromHere = createRequire(import.meta.url);
+
+/**
+ * Load an optional client package (pg, mysql2, redis, memjs, better-sqlite3) only when its store is
+ * created, with an install hint when it is missing.
+ */
+export function loadPeer<T>(name: string, store: string): T {
+  try {
+    return requireFromHere(name) as T;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'MODULE_NOT_FOUND') {
+      throw new ConfigError(`The ${store} store needs the ${name} package: npm install ${name}`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+/**
+ * A UTC date as Django writes a `datetime` into SQLite: `YYYY-MM-DD HH:MM:SS[.ffffff]`
+ * (the fraction only when non-zero), which compares correctly as text.
+ */
+export function toSqliteDatetime(date: Date): string {
+  const base =
+    `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ` +
+    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}`;
+  const ms = date.getUTCMilliseconds();
+  return ms === 0 ? base : `${base}.${pad(ms, 3)}000`;
+}
+
+/** Parse Django's SQLite datetime text (UTC; an explicit offset is honoured). */
+export function fromSqliteDatetime(text: string): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}:?\d{2})?$/.exec(
+    text,
+  );
+  if (!m) return new Date(Number.NaN);
+  const [, y, mo, d, h, mi, s, frac = '', tz] = m;
+  let time = Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +s!, Number(frac.padEnd(3, '0').slice(0, 3)));
+  if (tz && tz !== 'Z') {
+    const sign = tz.startsWith('-') ? -1 : 1;
+    const digits = tz.slice(1).replace(':', '');
+    time -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000;
+  }
+  return new Date(time);
+}
+
+/**
+ * Run `operation`; reject with {@link StoreUnavailable} if it takes longer than `ms` or fails with a
+ * connection-level error that `isOutage` recognises. Other errors propagate unchanged.
+ */
+export async function withTimeout<T>(
+  store: string,
+  ms: number,
+  operation: () => Promise<T>,
+  isOutage: (error: unknown) => boolean = () => true,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new StoreUnavailable(`The ${store} store did not answer within ${ms} ms`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([operation(), timeout]);
+  } catch (error) {
+    if (error instanceof StoreUnavailable || !isOutage(error)) throw error;
+    throw new StoreUnavailable(
+      `The ${store} store is unavailable: ${(error as Error)?.message ?? String(error)}`,
+      {
+        cause: error,
+      },
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}

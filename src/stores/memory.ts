@@ -1,0 +1,83 @@
+/**
+ * The in-process memory store: a bounded LRU (`lru-cache`) for tests and single-process apps. It never
+ * grows past `max` sessions; the least recently used are evicted first.
+ * @module
+ */
+import { LRUCache } from 'lru-cache';
+import { ConfigError } from '../core/errors.js';
+import type { ClearExpiredContext, SessionRecord, SessionStore, StoredSession } from './types.js';
+
+/** Options of {@link createMemoryStore}. */
+export interface MemoryStoreOptions {
+  /** Most sessions kept; older ones are evicted (least recently used first). @default 10000 */
+  max?: number;
+}
+
+interface Entry {
+  data: string;
+  expireDate: Date;
+}
+
+/**
+ * Create a memory store.
+ * @example
+ * const sessions = createSessionManager({ secretKey, store: createMemoryStore({ max: 50_000 }) });
+ */
+export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStore {
+  const max = options.max ?? 10_000;
+  if (!Number.isInteger(max) || max < 1)
+    throw new ConfigError(`memory store max must be a positive integer, not ${max}.`);
+  const cache = new LRUCache<string, Entry>({ max, ttlAutopurge: false });
+
+  const put = (record: SessionRecord): void => {
+    if (record.maxAge <= 0) {
+      cache.delete(record.key);
+      return;
+    }
+    cache.set(
+      record.key,
+      { data: record.data, expireDate: record.expireDate },
+      { ttl: record.maxAge * 1000 },
+    );
+  };
+
+  return {
+    kind: 'server',
+    name: 'memory',
+    async load(key: string, now: Date): Promise<StoredSession | null> {
+      const entry = cache.get(key);
+      if (entry === undefined || entry.expireDate.getTime() <= now.getTime()) return null;
+      return { data: entry.data, expireDate: entry.expireDate };
+    },
+    async exists(key) {
+      return cache.has(key);
+    },
+    async create(record) {
+      if (cache.has(record.key)) return false;
+      put(record);
+      return true;
+    },
+    async update(record) {
+      if (!cache.has(record.key)) return false;
+      put(record);
+      return true;
+    },
+    async set(record) {
+      put(record);
+    },
+    async delete(key) {
+      cache.delete(key);
+    },
+    async clearExpired(context: ClearExpiredContext) {
+      let deleted = 0;
+      for (const [key, entry] of cache.entries()) {
+        if (entry.expireDate.getTime() <= context.now.getTime()) {
+          cache.delete(key);
+          deleted++;
+        }
+      }
+      context.onProgress?.(deleted, deleted);
+      return deleted;
+    },
+  };
+}

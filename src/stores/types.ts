@@ -1,0 +1,108 @@
+/**
+ * The store contract. A store moves opaque strings: sessionkit's core owns serialization, signing,
+ * expiry policy and the save/create/update branching (Django's `SessionBase` semantics); a store only
+ * answers "what is stored under this key", "insert if absent", "update if present" and "delete".
+ * @module
+ */
+
+/** What a server-side store keeps for one session. */
+export interface StoredSession {
+  /** The session data, exactly as the core encoded it (Django's signed format). */
+  data: string;
+  /**
+   * When the session expires, if the store records it (db stores do). Stores that record it must not
+   * return sessions whose expiry has passed.
+   */
+  expireDate?: Date;
+  /**
+   * Last modification time, for stores that do not record an expiry (the file store): the core then
+   * derives the expiry as Django's file backend does (`_session_expiry`, else mtime + cookie age).
+   */
+  modifiedAt?: Date;
+}
+
+/** A session record handed to {@link SessionStore.create} and {@link SessionStore.update}. */
+export interface SessionRecord {
+  /** The session key (32 chars of `[a-z0-9]` when minted by sessionkit; up to 40 from Django). */
+  key: string;
+  /** Encoded session data (opaque to the store). */
+  data: string;
+  /** Absolute expiry, for stores with an expiry column. */
+  expireDate: Date;
+  /** Seconds until expiry (Django's `get_expiry_age()`), for TTL-based stores. May be ≤ 0: already expired. */
+  maxAge: number;
+}
+
+/** Context handed to {@link SessionStore.clearExpired}. */
+export interface ClearExpiredContext {
+  /** The current time (the session clock). */
+  now: Date;
+  /**
+   * For stores that keep no expiry of their own (the file store): whether a stored session has expired,
+   * decided by the core from its data and modification time.
+   */
+  isExpired(stored: StoredSession): boolean;
+  /** Progress callback: called with the number deleted so far and, when known, the total to examine. */
+  onProgress?: (deleted: number, total?: number) => void;
+}
+
+/**
+ * A server-side session store. Implement this interface to plug in your own storage; run
+ * `test/stores/contract.ts` against it to check it honours the contract.
+ *
+ * @example
+ * const store: SessionStore = {
+ *   kind: 'server', name: 'mine',
+ *   async load(key, now) { ... }, async exists(key) { ... },
+ *   async create(record) { ... }, async update(record) { ... }, async delete(key) { ... },
+ * };
+ */
+export interface SessionStore {
+  /** Discriminates server stores from the signed-cookie store. */
+  readonly kind: 'server';
+  /** Short name for logs and errors, e.g. `sqlite`, `redis`. */
+  readonly name: string;
+  /** The live session stored under `key`, or `null` when there is none (missing or expired at `now`). */
+  load(key: string, now: Date): Promise<StoredSession | null>;
+  /** Whether a session is stored under `key` (expired or not, as Django's `exists`). */
+  exists(key: string): Promise<boolean>;
+  /** Insert `record` only if its key is free. Resolves `false` when the key is taken (never overwrites). */
+  create(record: SessionRecord): Promise<boolean>;
+  /** Update `record` only if its key exists. Resolves `false` when it does not (never resurrects). */
+  update(record: SessionRecord): Promise<boolean>;
+  /**
+   * Unconditional write (insert or overwrite), used by the cached-db store to fill its cache. Optional:
+   * the core never calls it, because a plain save must never overwrite (create) or resurrect (update).
+   * A `record.maxAge` ≤ 0 deletes the entry.
+   */
+  set?(record: SessionRecord): Promise<void>;
+  /** Delete the session under `key`; deleting a missing key is not an error. */
+  delete(key: string): Promise<void>;
+  /** Delete expired sessions and resolve how many were deleted. Absent when the store expires entries itself. */
+  clearExpired?(context: ClearExpiredContext): Promise<number>;
+  /** Create the storage (e.g. the `django_session` table and index) if missing. Idempotent. */
+  createTable?(): Promise<void>;
+  /** Check a key before use; throw {@link InvalidSessionKey} when the store cannot hold it. */
+  validateKey?(key: string): void;
+  /** Release connections and handles. */
+  close?(): Promise<void>;
+}
+
+/**
+ * The signed-cookie "store": there is no server-side storage, the cookie value is the signed session
+ * data itself (Django's `signed_cookies` backend). The core does all the work; this object only carries
+ * its options.
+ */
+export interface CookieStore {
+  /** Discriminates the signed-cookie store from server stores. */
+  readonly kind: 'cookie';
+  /** Always `signed-cookie`. */
+  readonly name: 'signed-cookie';
+  /** Signing salt. @default 'django.contrib.sessions.backends.signed_cookies' */
+  readonly salt: string;
+  /** Largest `name=value` cookie accepted by `save`, in bytes. @default 4096 */
+  readonly maxCookieSize: number;
+}
+
+/** Any store the core can drive. */
+export type AnyStore = SessionStore | CookieStore;

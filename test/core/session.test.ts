@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { StoreUnavailable } from '../../src/core/errors.js';
+import { createSessionManager } from '../../src/core/manager.js';
+import { createMemoryStore } from '../../src/stores/memory.js';
+import type { SessionStore } from '../../src/stores/types.js';
+import { SECRET } from '../helpers.js';
+
+/** Wrap a store so each call is counted. */
+function counting(store: SessionStore) {
+  const calls: string[] = [];
+  const log =
+    <A extends unknown[], R>(name: string, fn: (...args: A) => R) =>
+    (...args: A): R => {
+      calls.push(name);
+      return fn(...args);
+    };
+  const wrapped: SessionStore = {
+    ...store,
+    load: log('load', store.load),
+    exists: log('exists', store.exists),
+    create: log('create', store.create),
+    update: log('update', store.update),
+    delete: log('delete', store.delete),
+  };
+  return { store: wrapped, calls };
+}
+
+describe('Session', () => {
+  it('makes no store call until the data is touched', async () => {
+    const { store, calls } = counting(createMemoryStore());
+    const sessions = createSessionManager({ secretKey: SECRET, store });
+    const s = sessions.open('abcdefghijklmnopqrstuvwxyz012345');
+    expect(s.isEmpty()).toBe(false);
+    await s.getExpiryAge({ expiry: null });
+    expect(calls).toEqual([]);
+    await s.get('x');
+    expect(calls).toEqual(['load']);
+  });
+
+  it('loads once when concurrent reads race', async () => {
+    const { store, calls } = counting(createMemoryStore());
+    const sessions = createSessionManager({ secretKey: SECRET, store });
+    const first = sessions.open();
+    await first.set('n', 1);
+    await first.save();
+    calls.length = 0;
+    const s = sessions.open(first.sessionKey);
+    expect(await Promise.all([s.get('n'), s.get('n'), s.has('n')])).toEqual([1, 1, true]);
+    expect(calls).toEqual(['load']);
+  });
+
+  it('creates a new session with one store call (no exists probe)', async () => {
+    const { store, calls } = counting(createMemoryStore());
+    const s = createSessionManager({ secretKey: SECRET, store }).open();
+    await s.set('a', 1);
+    await s.save();
+    expect(calls).toEqual(['create']);
+  });
+
+  it('saves a modified loaded session with one load and one update', async () => {
+    const { store, calls } = counting(createMemoryStore());
+    const sessions = createSessionManager({ secretKey: SECRET, store });
+    const first = sessions.open();
+    await first.set('a', 1);
+    await first.save();
+    calls.length = 0;
+    const s = sessions.open(first.sessionKey);
+    await s.set('a', 2);
+    await s.save();
+    expect(calls).toEqual(['load', 'update']);
+  });
+
+  it('propagates a store outage instead of pretending the session is empty', async () => {
+    const store: SessionStore = {
+      ...createMemoryStore(),
+      load: async () => {
+        throw new StoreUnavailable('down');
+      },
+    };
+    const s = createSessionManager({ secretKey: SECRET, store }).open('abcdefghijklmnop');
+    await expect(s.get('x')).rejects.toBeInstanceOf(StoreUnavailable);
+  });
+
+  it('keeps typed data', async () => {
+    interface Cart {
+      items: string[];
+      memberId?: number;
+    }
+    const s = createSessionManager<Cart>({ secretKey: SECRET, store: createMemoryStore() }).open();
+    await s.set('items', ['book']);
+    const items: string[] | undefined = await s.get('items');
+    expect(items).toEqual(['book']);
+  });
+
+  it('forgets the change set after a save', async () => {
+    const s = createSessionManager({ secretKey: SECRET, store: createMemoryStore() }).open();
+    await s.set('a', 1);
+    await s.save();
+    expect([...s.changes().set]).toEqual([]);
+    s.clear();
+    expect(s.changes().cleared).toBe(true);
+  });
+});

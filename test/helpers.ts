@@ -1,0 +1,53 @@
+import type { Logger } from '../src/core/logger.js';
+
+/** A 50-character secret used throughout the tests. */
+export const SECRET = 'sessionkit-tests-secret-key-0123456789-abcdefghijkl';
+
+/** A controllable clock (milliseconds since the epoch). */
+export interface TestClock {
+  now: () => number;
+  set(ms: number): void;
+  advance(seconds: number): void;
+}
+
+export function createClock(start = Date.now()): TestClock {
+  let value = start;
+  return {
+    now: () => value,
+    set(ms) {
+      value = ms;
+    },
+    advance(seconds) {
+      value += seconds * 1000;
+    },
+  };
+}
+
+/** A logger that records what it is told. */
+export interface RecordingLogger extends Logger {
+  records: Array<{ level: 'warn' | 'error'; message: string; details?: Record<string, unknown> }>;
+}
+
+export function createRecordingLogger(): RecordingLogger {
+  const records: RecordingLogger['records'] = [];
+  return {
+    records,
+    warn(message, details) {
+      records.push({ level: 'warn', message, details });
+    },
+    error(message, details) {
+      records.push({ level: 'error', message, details });
+    },
+  };
+}
+
+/**
+ * Whether service-backed tests must run: in CI (CI=true) a missing service fails the suite; locally the
+ * suite skips with a loud message.
+ */
+export const inCI = process.env.CI === 'true' || process.env.CI === '1';
+
+/** Print a loud skip notice (local runs only). */
+export function announceSkip(what: string, why: string): void {
+  console.warn(`\n!!! SKIPPING ${what}: ${why}\n!!! (in CI, with CI=true, this is a failure)\n`);
+}

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { MalformedPayload, SerializationError } from '../../src/core/errors.js';
+import { pythonFloatRepr } from '../../src/signing/python-float.js';
+import { pythonJsonDumps, pythonJsonLoads } from '../../src/signing/python-json.js';
+
+describe('pythonJsonDumps', () => {
+  it('escapes non-ASCII as lowercase \\u escapes, as ensure_ascii=True does', () => {
+    expect(pythonJsonDumps({ é: 'ü' })).toBe('{"\\u00e9":"\\u00fc"}');
+    expect(pythonJsonDumps('Ελλάδα 日本')).toBe(
+      '"\\u0395\\u03bb\\u03bb\\u03ac\\u03b4\\u03b1 \\u65e5\\u672c"',
+    );
+  });
+
+  it('writes astral characters as surrogate pairs', () => {
+    expect(pythonJsonDumps('🎉')).toBe('"\\ud83c\\udf89"');
+  });
+
+  it('escapes control characters with short forms where Python has them', () => {
+    expect(pythonJsonDumps('\n\r\t\b\f')).toBe('"\\n\\r\\t\\b\\f"');
+    expect(pythonJsonDumps('\u0000\u0007\u001f')).toBe('"\\u0000\\u0007\\u001f"');
+    expect(pythonJsonDumps('\u007f')).toBe('"\\u007f"');
+  });
+
+  it('escapes quote and backslash but not slash', () => {
+    expect(pythonJsonDumps('a"b\\c/d')).toBe('"a\\"b\\\\c/d"');
+  });
+
+  it('writes floats as Python repr', () => {
+    expect(pythonJsonDumps([0.1, 1e-5, 2.5e-7, 123.456, -0.5, 1.5e-7, 0.0001])).toBe(
+      '[0.1,1e-05,2.5e-07,123.456,-0.5,1.5e-07,0.0001]',
+    );
+    expect(pythonJsonDumps(1e15 + 0.5)).toBe('1000000000000000.5');
+    expect(pythonJsonDumps(5e-324)).toBe('5e-324');
+  });
+
+  it('writes integral numbers with all their digits, like Python ints', () => {
+    expect(pythonJsonDumps([0, -0, 42, -123456789012, 1e16, 1e21])).toBe(
+      '[0,0,42,-123456789012,10000000000000000,1000000000000000000000]',
+    );
+  });
+
+  it('writes bigints as integers', () => {
+    expect(pythonJsonDumps({ n: 2n ** 64n })).toBe('{"n":18446744073709551616}');
+  });
+
+  it('writes NaN and the infinities as Python does', () => {
+    expect(pythonJsonDumps([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])).toBe(
+      '[NaN,Infinity,-Infinity]',
+    );
+  });
+
+  it('writes booleans and null, without spaces, keeping key insertion order', () => {
+    expect(pythonJsonDumps({ z: [1, { y: [null, true, false] }], a: {} })).toBe(
+      '{"z":[1,{"y":[null,true,false]}],"a":{}}',
+    );
+  });
+
+  it('follows JSON.stringify for toJSON, undefined, functions and symbols', () => {
+    const date = new Date(Date.UTC(2024, 0, 1, 12, 0, 10));
+    expect(pythonJsonDumps({ at: date })).toBe('{"at":"2024-01-01T12:00:10.000Z"}');
+    expect(pythonJsonDumps({ a: undefined, f: () => 1, s: Symbol('x'), b: 1 })).toBe('{"b":1}');
+    expect(pythonJsonDumps([undefined, () => 1, Symbol('x')])).toBe('[null,null,null]');
+    expect(pythonJsonDumps({ [Symbol('hidden')]: 1, shown: 2 })).toBe('{"shown":2}');
+    expect(pythonJsonDumps([new Number(1.5), new String('s'), new Boolean(false)])).toBe('[1.5,"s",false]');
+  });
+
+  it('allows shared references that are not circular', () => {
+    const shared = { x: 1 };
+    expect(pythonJsonDumps({ a: shared, b: [shared] })).toBe('{"a":{"x":1},"b":[{"x":1}]}');
+  });
+
+  it('refuses a top-level undefined', () => {
+    expect(() => pythonJsonDumps(undefined)).toThrow(SerializationError);
+  });
+
+  it('refuses circular structures with SerializationError, not RangeError', () => {
+    const loop: Record<string, unknown> = {};
+    loop.self = loop;
+    expect(() => pythonJsonDumps(loop)).toThrow(SerializationError);
+    const list: unknown[] = [];
+    list.push([list]);
+    expect(() => pythonJsonDumps(list)).toThrow(SerializationError);
+  });
+
+  it('refuses Map and Set rather than writing {}', () => {
+    expect(() => pythonJsonDumps({ m: new Map([['a', 1]]) })).toThrow(/Map/);
+    expect(() => pythonJsonDumps([new Set([1])])).toThrow(SerializationError);
+  });
+});
+
+describe('pythonJsonLoads', () => {
+  it('parses standard JSON', () => {
+    expect(pythonJsonLoads('{"\\u00e9":"\\u00fc","n":[1,2.5,null]}')).toEqual({ é: 'ü', n: [1, 2.5, null] });
+  });
+
+  it("accepts Python's NaN, Infinity and -Infinity tokens", () => {
+    expect(pythonJsonLoads('[NaN, Infinity,-Infinity, 1]')).toEqual([
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      1,
+    ]);
+    expect(pythonJsonLoads('{"a":{"b":[NaN]},"s":"NaN"}')).toEqual({ a: { b: [Number.NaN] }, s: 'NaN' });
+  });
+
+  it('keeps a "__proto__" key as an own property on the extended path', () => {
+    const value = pythonJsonLoads('{"__proto__":{"x":1},"n":NaN}') as Record<string, unknown>;
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(Object.keys(value)).toEqual(['__proto__', 'n']);
+  });
+
+  it('round-trips what pythonJsonDumps writes', () => {
+    const data = { é: ['🎉', '\u0000\u007f', 1e-5, Number.POSITIVE_INFINITY], nested: { a: true } };
+    expect(pythonJsonLoads(pythonJsonDumps(data))).toEqual(data);
+  });
+
+  it('throws MalformedPayload on invalid input, with the parse error as cause', () => {
+    for (const text of [
+      '',
+      '{',
+      'nan',
+      '+Infinity',
+      '-NaN',
+      '[NaN,]',
+      '{"a" NaN}',
+      'NaN NaN',
+      "{'a':1}",
+      '"\u0001"',
+    ]) {
+      expect(() => pythonJsonLoads(text), text).toThrow(MalformedPayload);
+    }
+    try {
+      pythonJsonLoads('{');
+    } catch (error) {
+      expect((error as Error).cause).toBeInstanceOf(SyntaxError);
+    }
+  });
+});
+
+describe('pythonFloatRepr', () => {
+  it('formats as repr(float)', () => {
+    expect(pythonFloatRepr(2)).toBe('2.0');
+    expect(pythonFloatRepr(1e16)).toBe('1e+16');
+    expect(pythonFloatRepr(1.5e16)).toBe('1.5e+16');
+    expect(pythonFloatRepr(1e15)).toBe('1000000000000000.0');
+    expect(pythonFloatRepr(-0)).toBe('-0.0');
+    expect(pythonFloatRepr(1.5e300)).toBe('1.5e+300');
+    expect(pythonFloatRepr(1234.5678)).toBe('1234.5678');
+  });
+});
