@@ -55,7 +55,7 @@ export const storeFactories: Record<string, StoreFactory> = {
   redis: (url, settings) => createRedisStoreFromUrl(url, settings),
   rediss: (url, settings) => createRedisStoreFromUrl(url, settings),
   'redis-cluster': (url, settings) => createRedisStoreFromUrl(url, settings),
-  memcached: (url, settings) => createMemcachedStoreFromUrl(url, settings),
+  memcached: (url) => createMemcachedStoreFromUrl(url),
 };
 
 /** The URL schemes {@link resolveStore} knows. */

@@ -1,0 +1,157 @@
+/**
+ * The memcached store: Django's cache backend (spec §4.2) on a pool of memcached servers. Keys are
+ * `prefix + sessionKey` and go to one server chosen by consistent hashing ({@link createHashRing}); each
+ * operation is one command on that server: create is `add`, update is `replace` (a deleted session is
+ * never resurrected), load is `get`.
+ *
+ * Keys memcached cannot hold (over 250 bytes, or with spaces or control characters) are a miss for
+ * `load` and `exists`, as in Django (its test `test_load_overlong_key`); `create`, `update` and `set`
+ * throw {@link InvalidSessionKey} for them.
+ *
+ * Peer dependency: `memjs`, loaded on first use.
+ * @module
+ */
+import type * as Memjs from 'memjs';
+import { ConfigError, InvalidSessionKey } from '../core/errors.js';
+import { CACHE_KEY_PREFIX, parseCacheUrl } from './_cache.js';
+import { loadPeer, withTimeout } from './_shared.js';
+import { createHashRing } from './hash-ring.js';
+import type { SessionRecord, SessionStore } from './types.js';
+
+/** Options of {@link createMemcachedStore}. */
+export interface MemcachedStoreOptions {
+  /** The pool, as `host:port` strings. @default ['127.0.0.1:11211'] */
+  servers?: string[];
+  /** Prepended to every session key, without a separator. @default 'django.contrib.sessions.cache' */
+  prefix?: string;
+  /** How long an operation may take before failing with `StoreUnavailable`. @default 2000 */
+  timeoutMs?: number;
+}
+
+/** memcached's longest key, in bytes. */
+export const MEMCACHED_MAX_KEY_BYTES = 250;
+
+/** Beyond 30 days memcached reads an expiry as an absolute unix time, not a TTL. */
+const MAX_RELATIVE_EXPIRY = 60 * 60 * 24 * 30;
+
+/** Whether memcached accepts `key`: at most 250 bytes, no space or control character (as Django checks). */
+export function isValidMemcachedKey(key: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is banned.
+  return Buffer.byteLength(key) <= MEMCACHED_MAX_KEY_BYTES && !/[\u0000-\u0020\u007f]/.test(key);
+}
+
+/** The expiry to send for `maxAge` seconds (> 0): relative up to 30 days, absolute unix time beyond. */
+export function memcachedExpiry(maxAge: number, nowMs: number = Date.now()): number {
+  const ttl = Math.max(1, Math.ceil(maxAge));
+  return ttl > MAX_RELATIVE_EXPIRY ? Math.floor(nowMs / 1000) + ttl : ttl;
+}
+
+/**
+ * Create a memcached store.
+ * @example
+ * const store = createMemcachedStore({ servers: ['10.0.0.1:11211', '10.0.0.2:11211'] });
+ * const sessions = createSessionManager({ secretKey, store });
+ */
+export function createMemcachedStore(options: MemcachedStoreOptions = {}): SessionStore {
+  const servers = options.servers ?? ['127.0.0.1:11211'];
+  const ring = createHashRing(servers);
+  const prefix = options.prefix ?? CACHE_KEY_PREFIX;
+  const timeoutMs = options.timeoutMs ?? 2000;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) {
+    throw new ConfigError(`memcached timeoutMs must be a positive integer, not ${timeoutMs}.`);
+  }
+  const clients = new Map<string, Memjs.Client<string, Buffer | null>>();
+
+  /** One memjs client per server: memjs's own key → server choice is a plain modulo, not consistent. */
+  function clientFor(key: string): Memjs.Client<string, Buffer | null> {
+    const server = ring.nodeFor(key);
+    let client = clients.get(server);
+    if (!client) {
+      const memjs = loadPeer<typeof Memjs>('memjs', 'memcached');
+      client = memjs.Client.create<string, Buffer | null>(server, {
+        retries: 1,
+        timeout: timeoutMs / 1000,
+        conntimeout: timeoutMs / 1000,
+        keepAlive: true,
+        // memjs logs every failure to the console; they surface as StoreUnavailable (with the cause) instead.
+        logger: { log() {} },
+      });
+      clients.set(server, client);
+    }
+    return client;
+  }
+
+  const call = <T>(key: string, operation: (client: Memjs.Client<string, Buffer | null>) => Promise<T>) =>
+    withTimeout('memcached', timeoutMs, () => operation(clientFor(key)));
+
+  const writableKey = (record: SessionRecord): string => {
+    const key = prefix + record.key;
+    if (!isValidMemcachedKey(key)) {
+      throw new InvalidSessionKey(
+        `memcached cannot hold the key ${JSON.stringify(key.slice(0, 60))}…: keys are at most ${MEMCACHED_MAX_KEY_BYTES} bytes without spaces or control characters.`,
+      );
+    }
+    return key;
+  };
+  const read = async (key: string): Promise<string | null> => {
+    if (!isValidMemcachedKey(key)) return null;
+    const { value } = await call(key, (c) => c.get(key));
+    return value === null ? null : value.toString('utf8');
+  };
+
+  return {
+    kind: 'server',
+    name: 'memcached',
+    // Expiry is memcached's (wall clock): a hit is live, so no expireDate is returned.
+    async load(key) {
+      const data = await read(prefix + key);
+      return data === null ? null : { data };
+    },
+    async exists(key) {
+      return (await read(prefix + key)) !== null;
+    },
+    async create(record) {
+      const key = writableKey(record);
+      // Already expired: nothing to keep, but the create succeeds exactly when the key is free.
+      if (record.maxAge <= 0) return (await read(key)) === null;
+      return call(key, (c) => c.add(key, record.data, { expires: memcachedExpiry(record.maxAge) }));
+    },
+    async update(record) {
+      const key = writableKey(record);
+      if (record.maxAge <= 0) return call(key, (c) => c.delete(key));
+      return call(key, (c) => c.replace(key, record.data, { expires: memcachedExpiry(record.maxAge) }));
+    },
+    async set(record) {
+      const key = writableKey(record);
+      if (record.maxAge <= 0) await call(key, (c) => c.delete(key));
+      else await call(key, (c) => c.set(key, record.data, { expires: memcachedExpiry(record.maxAge) }));
+    },
+    async delete(key) {
+      const full = prefix + key;
+      if (isValidMemcachedKey(full)) await call(full, (c) => c.delete(full));
+    },
+    // memcached expires entries itself (Django's cache backend: clear_expired is a no-op).
+    async clearExpired(context) {
+      context.onProgress?.(0, 0);
+      return 0;
+    },
+    async close() {
+      for (const client of clients.values()) client.close();
+      clients.clear();
+    },
+  };
+}
+
+/**
+ * Build a memcached store from `memcached://h1:p1,h2:p2?prefix=...&timeout=ms` (port defaults to 11211).
+ * @throws {ConfigError} for a malformed URL.
+ */
+export function createMemcachedStoreFromUrl(url: string): SessionStore {
+  const parsed = parseCacheUrl(url, 11211);
+  if (parsed.auth !== undefined) throw new ConfigError('memcached:// URLs take no credentials.');
+  return createMemcachedStore({
+    servers: parsed.hosts,
+    prefix: parsed.prefix,
+    timeoutMs: parsed.timeoutMs,
+  });
+}
