@@ -1,0 +1,27 @@
+/** sessionkit with Koa. Run: npx tsx examples/koa/server.ts */
+import type { AddressInfo } from 'node:net';
+import Koa from 'koa';
+import { session } from '../../src/adapters/koa.js';
+import { EXAMPLE_SECRET, runIfMain, type Started } from '../_run.js';
+
+export async function start(port = 3000, store = 'sqlite:./example-sessions.sqlite3'): Promise<Started> {
+  const middleware = session<{ visits: number }>({ store, secretKey: EXAMPLE_SECRET });
+  const app = new Koa().use(middleware);
+  app.use(async (ctx) => {
+    const visits = ((await ctx.session.get('visits')) ?? 0) + 1;
+    await ctx.session.set('visits', visits);
+    ctx.type = 'text/plain';
+    ctx.body = `visits: ${visits}\n`;
+  });
+  const server = app.listen(port, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      await new Promise((resolve) => server.close(resolve));
+      await middleware.manager.close();
+    },
+  };
+}
+
+runIfMain(import.meta.url, start);

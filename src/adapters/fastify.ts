@@ -1,0 +1,144 @@
+/**
+ * `sessionkit/fastify`: a Fastify 5 plugin. Decorates `request.session`; the session is finalized in an
+ * `onSend` hook, which runs before the headers are sent (redirects and streamed payloads included).
+ * The plugin is not encapsulated (`fastify-plugin` semantics), so every route of the app sees it.
+ *
+ * Typing: read the session with {@link getSession}`(request)` (or `request.getDecorator('session')`).
+ * sessionkit does not augment `FastifyRequest`, because `@fastify/session` declares `request.session`
+ * with another type and both augmentations cannot coexist in one program.
+ *
+ * Errors thrown by routes go through Fastify's error handler, which honours their `status` (503 for
+ * {@link StoreUnavailable}); errors while saving answer 503/400 with a plain-text body. Not covered:
+ * `reply.hijack()` and writes to `reply.raw`, which bypass `onSend`.
+ *
+ * @example
+ * import Fastify from 'fastify';
+ * import sessionkit, { getSession } from 'sessionkit/fastify';
+ * const app = Fastify();
+ * await app.register(sessionkit, { store: 'sqlite:./sessions.db', secretKey: process.env.SECRET_KEY! });
+ * app.get('/', async (request) => {
+ *   const s = getSession(request);
+ *   await s.set('visits', ((await s.get('visits')) as number | undefined ?? 0) + 1);
+ *   return { visits: await s.get('visits') };
+ * });
+ * @module
+ */
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { SessionData } from '../core/codec.js';
+import { ConfigError } from '../core/errors.js';
+import type { Session } from '../core/session.js';
+import {
+  createSessionRuntime,
+  type SessionHandle,
+  type SessionMiddlewareOptions,
+  type SessionRuntime,
+} from '../http/options.js';
+import { isSecureRequest } from '../http/request.js';
+
+export type { SessionMiddlewareOptions } from '../http/options.js';
+
+/** Options Fastify itself reads from `register(plugin, options)`; not session settings. */
+const REGISTER_OPTIONS = new Set(['prefix', 'logLevel', 'logSerializers']);
+const HANDLE = Symbol('sessionkit.handle');
+
+type Decorated = FastifyRequest & { session: Session | null; [HANDLE]: SessionHandle | null };
+
+function sessionOptions(options: Record<string, unknown>): SessionMiddlewareOptions {
+  const own = Object.fromEntries(Object.entries(options).filter(([key]) => !REGISTER_OPTIONS.has(key)));
+  return own as unknown as SessionMiddlewareOptions;
+}
+
+async function finalizeReply(
+  runtime: SessionRuntime,
+  request: Decorated,
+  reply: FastifyReply,
+  payload: unknown,
+): Promise<unknown> {
+  const handle = request[HANDLE];
+  if (handle === null) return payload;
+  // One shot: if finalizing fails, Fastify's error reply runs onSend again and must pass through.
+  request[HANDLE] = null;
+  try {
+    const vary = reply.getHeader('vary');
+    const result = await handle.finalize({
+      status: reply.statusCode,
+      secureRequest: isSecureRequest(
+        {
+          encrypted: (request.raw.socket as { encrypted?: boolean }).encrypted === true,
+          forwardedProto: request.headers['x-forwarded-proto'],
+        },
+        runtime.settings.trustProxy,
+      ),
+      existingVary: vary === undefined ? null : Array.isArray(vary) ? vary : String(vary),
+    });
+    if (result.setCookie.length > 0) reply.header('set-cookie', result.setCookie);
+    if (result.vary !== null) reply.header('vary', result.vary);
+    return payload;
+  } catch (error) {
+    const response = runtime.errorResponse(error);
+    if (response === null) throw error;
+    for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
+    reply.code(response.status).header('content-type', response.contentType);
+    return response.body;
+  }
+}
+
+function install(fastify: FastifyInstance, runtime: SessionRuntime): void {
+  fastify.decorateRequest('session', null);
+  fastify.decorateRequest(HANDLE, null);
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const handle = runtime.open(request.headers.cookie);
+    const decorated = request as Decorated;
+    decorated.session = handle.session;
+    decorated[HANDLE] = handle;
+    done();
+  });
+  fastify.addHook('onSend', (request, reply, payload) =>
+    finalizeReply(runtime, request as Decorated, reply, payload),
+  );
+  if (runtime.ownsManager) fastify.addHook('onClose', () => runtime.manager.close());
+}
+
+/** `fastify-plugin` semantics: no encapsulation, so the hooks and decorations apply app-wide. */
+function unencapsulated<T extends object>(plugin: T): T {
+  return Object.assign(plugin, {
+    [Symbol.for('skip-override')]: true,
+    [Symbol.for('fastify.display-name')]: 'sessionkit',
+  });
+}
+
+/**
+ * The plugin. Register it with the session options (the shared {@link SessionMiddlewareOptions}).
+ * A manager it created from a store URL is closed when the app closes.
+ * @throws {ConfigError} at registration for invalid options.
+ */
+const sessionkitPlugin: FastifyPluginAsync<SessionMiddlewareOptions> = unencapsulated(
+  async function sessionkit(fastify: FastifyInstance, options: SessionMiddlewareOptions) {
+    install(fastify, createSessionRuntime(sessionOptions(options as unknown as Record<string, unknown>)));
+  },
+);
+
+export default sessionkitPlugin;
+
+/**
+ * The plugin bound to `options`, validated now: `app.register(session({ store, secretKey }))`.
+ * @throws {ConfigError} for invalid options.
+ */
+export function session(options: SessionMiddlewareOptions): FastifyPluginAsync {
+  const runtime = createSessionRuntime(options);
+  return unencapsulated(async function sessionkitBound(fastify: FastifyInstance) {
+    install(fastify, runtime);
+  });
+}
+
+/**
+ * The session of `request`, typed.
+ * @throws {ConfigError} when the plugin is not registered.
+ */
+export function getSession<Data extends object = SessionData>(request: FastifyRequest): Session<Data> {
+  const value = (request as unknown as { session?: Session<Data> | null }).session;
+  if (value === undefined || value === null) {
+    throw new ConfigError('No session on this request: register the sessionkit plugin before this route.');
+  }
+  return value;
+}

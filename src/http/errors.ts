@@ -1,0 +1,37 @@
+/**
+ * The HTTP answer to session errors: {@link SessionInterrupted} → 400 with Django's message,
+ * {@link StoreUnavailable} → 503 with a short plain-text message. Matched by `code`, so it works across
+ * duplicated copies of the package.
+ * @module
+ */
+import { hasErrorCode, SessionInterrupted, StoreUnavailable } from '../core/errors.js';
+
+/** A plain-text error response an adapter sends instead of the handler's response. */
+export interface SessionErrorResponse {
+  /** 400 or 503. */
+  status: 400 | 503;
+  /** Always `text/plain; charset=utf-8`. */
+  contentType: string;
+  /** The body. */
+  body: string;
+}
+
+/** Body of the 503 answer (the store's own message may name hosts; it goes to the logger instead). */
+export const STORE_UNAVAILABLE_BODY =
+  'Service Unavailable: the session store is not responding. Try again shortly.';
+
+const TEXT = 'text/plain; charset=utf-8';
+
+/**
+ * The response an adapter answers `error` with, or `null` when the error is not one sessionkit maps
+ * (the framework's own error handling then applies).
+ */
+export function sessionErrorResponse(error: unknown): SessionErrorResponse | null {
+  if (hasErrorCode(error, SessionInterrupted.code)) {
+    return { status: 400, contentType: TEXT, body: (error as Error).message };
+  }
+  if (hasErrorCode(error, StoreUnavailable.code)) {
+    return { status: 503, contentType: TEXT, body: STORE_UNAVAILABLE_BODY };
+  }
+  return null;
+}
