@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { BadSignature, MalformedPayload } from '../../src/core/errors.js';
@@ -26,9 +26,9 @@ interface Vectors {
   legacy: Array<{ signed: string; secret: string; data: unknown }>;
 }
 
-// shared/ sits beside the repository (/work/shared next to /work/main).
+// A copy of the spec's shared/spec/django-vectors.json (payloads signed by Django 6.0.4).
 const vectors = JSON.parse(
-  readFileSync(path.resolve('../shared/spec/django-vectors.json'), 'utf8'),
+  readFileSync(fileURLToPath(new URL('../fixtures/django-vectors.json', import.meta.url)), 'utf8'),
 ) as Vectors;
 const now = () => vectors.timestamp * 1000;
 
