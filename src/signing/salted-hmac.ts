@@ -81,8 +81,25 @@ export function saltedHmac(
   algorithm: HashAlgorithm | (string & Record<never, never>) = 'sha1',
 ): Buffer {
   const name = resolveAlgorithm(algorithm);
+  return createHmac(name, derivedKey(name, keySalt, secret)).update(toBuffer(value)).digest();
+}
+
+/** Derived keys by algorithm, salt and secret: the same few are used for every request. */
+const derivedKeys = new Map<string, Buffer>();
+const MAX_DERIVED_KEYS = 256;
+
+/** `hash(keySalt + secret)`, cached for string inputs (bytes inputs are hashed every time). */
+function derivedKey(name: string, keySalt: BytesLike, secret: BytesLike): Buffer {
+  const cacheable = typeof keySalt === 'string' && typeof secret === 'string';
+  const id = cacheable ? `${name}\u0000${keySalt.length}\u0000${keySalt}${secret}` : '';
+  const cached = cacheable ? derivedKeys.get(id) : undefined;
+  if (cached !== undefined) return cached;
   const key = createHash(name).update(toBuffer(keySalt)).update(toBuffer(secret)).digest();
-  return createHmac(name, key).update(toBuffer(value)).digest();
+  if (cacheable) {
+    if (derivedKeys.size >= MAX_DERIVED_KEYS) derivedKeys.clear();
+    derivedKeys.set(id, key);
+  }
+  return key;
 }
 
 /**
