@@ -10,7 +10,7 @@ import { DJANGO_SESSION_TABLE, loadPeer, toSqliteDatetime } from './_shared.js';
 import {
   createSqlStore,
   expireIndexName,
-  parseSqlUrl,
+  parseUrlOrPool,
   resolveSqlOptions,
   type SqlDriver,
   type SqlStoreOptions,
@@ -90,14 +90,7 @@ function poolOptionsFromUrl(url: URL): PoolOptions {
  * const sessions = createSessionManager({ secretKey, store });
  */
 export function createMysqlStore(options: MysqlStoreOptions): SessionStore {
-  if (options.pool && options.url)
-    throw new ConfigError('Give the mysql store either url or pool, not both.');
-  if (!options.pool && !options.url) {
-    throw new ConfigError(
-      'The mysql store needs url (mysql://user@host:3306/db) or an existing mysql2/promise pool.',
-    );
-  }
-  const parsed = options.url ? parseSqlUrl(options.url, ['mysql', 'mariadb'], 'mysql') : undefined;
+  const parsed = parseUrlOrPool(options, ['mysql', 'mariadb'], 'mysql', 'mysql://user@host:3306/db');
   const settings = resolveSqlOptions(options, parsed?.options ?? {}, 64);
   const { table, timeoutMs } = settings;
 

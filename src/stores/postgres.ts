@@ -5,13 +5,12 @@
  * @module
  */
 import type { Pool, PoolConfig } from 'pg';
-import { ConfigError } from '../core/errors.js';
 import { consoleLogger, type Logger } from '../core/logger.js';
 import { DJANGO_SESSION_TABLE, loadPeer } from './_shared.js';
 import {
   createSqlStore,
   expireIndexName,
-  parseSqlUrl,
+  parseUrlOrPool,
   resolveSqlOptions,
   type SqlDriver,
   type SqlStoreOptions,
@@ -66,14 +65,12 @@ const sqlState = (error: unknown): unknown => (error as { code?: unknown } | nul
  * const sessions = createSessionManager({ secretKey, store });
  */
 export function createPostgresStore(options: PostgresStoreOptions): SessionStore {
-  if (options.pool && options.url)
-    throw new ConfigError('Give the postgres store either url or pool, not both.');
-  if (!options.pool && !options.url) {
-    throw new ConfigError(
-      'The postgres store needs url (postgres://user@host:5432/db) or an existing pg pool.',
-    );
-  }
-  const parsed = options.url ? parseSqlUrl(options.url, ['postgres', 'postgresql'], 'postgres') : undefined;
+  const parsed = parseUrlOrPool(
+    options,
+    ['postgres', 'postgresql'],
+    'postgres',
+    'postgres://user@host:5432/db',
+  );
   const settings = resolveSqlOptions(options, parsed?.options ?? {}, 63);
   const { table, timeoutMs } = settings;
 

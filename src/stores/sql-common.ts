@@ -60,6 +60,24 @@ const positiveInt = (name: string, value: string): number => {
 };
 
 /**
+ * Check that exactly one of `url` and `pool` is given, then parse the URL if there is one.
+ * @throws {ConfigError} naming the store and showing an example URL.
+ */
+export function parseUrlOrPool(
+  options: { url?: string; pool?: unknown },
+  schemes: readonly string[],
+  store: string,
+  example: string,
+): ParsedSqlUrl | undefined {
+  if (options.pool && options.url)
+    throw new ConfigError(`Give the ${store} store either url or pool, not both.`);
+  if (!options.pool && !options.url) {
+    throw new ConfigError(`The ${store} store needs url (${example}) or an existing ${store} pool.`);
+  }
+  return options.url ? parseSqlUrl(options.url, schemes, store) : undefined;
+}
+
+/**
  * Parse a server SQL store URL such as `postgres://user@127.0.0.1:5432/db?table=sessions&timeout=2000`.
  * @throws {ConfigError} when the URL does not parse, has another scheme, or has an invalid parameter.
  */
