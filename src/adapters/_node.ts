@@ -4,21 +4,29 @@
  *
  * Approach: Node freezes the headers at the first `writeHead`, `write`, `end` or `flushHeaders`, all
  * synchronous, while saving is asynchronous. So those four are wrapped on the response instance. The
- * first call records its status and headers, starts the finalization (Django's `process_response`),
- * and is queued together with every call made until the save settles; then `Set-Cookie`/`Vary` are set
- * and the queue is replayed, in order, through the original methods. Only writes made during the save
- * are buffered. The wrappers are never removed — they become pass-throughs — so middleware that wraps
- * the same methods after us (compression, on-headers) keeps working.
+ * first call records its status and headers and runs the finalization (Django's `process_response`).
+ * When no store call is due (nothing to save, a deletion, a 5xx) that happens synchronously and the
+ * call goes straight through. Otherwise the call is queued together with every call made until the
+ * save settles; then `Set-Cookie`/`Vary` are set and the queue is replayed, in order, through the
+ * original methods. Only writes made during the save are buffered. The wrappers are never removed —
+ * they become pass-throughs — so middleware that wraps the same methods after us (compression,
+ * on-headers) keeps working.
+ *
+ * Cost: only `writeHead` is wrapped up front (Node's `write`, `end` and `flushHeaders` all call it
+ * before sending anything); `write`, `end` and `flushHeaders` are wrapped when the session becomes
+ * modified (or at once with `saveEveryRequest`), since only a save makes finalizing asynchronous.
+ * Every property added to an Express response costs a fresh hidden class (Express changes its
+ * prototype), so untouched and read-only requests add one.
  * @module
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { Session } from '../core/session.js';
-import type { SessionRuntime } from '../http/options.js';
+import type { ModifiedWatcher, Session } from '../core/session.js';
+import { finalizeHandleNow, type SessionHandle, type SessionRuntime } from '../http/options.js';
 import { isSecureRequest } from '../http/request.js';
 import type { FinalizeResult } from '../http/response.js';
 
-type Method = (...args: unknown[]) => unknown;
-type Patched = Record<'writeHead' | 'write' | 'end' | 'flushHeaders', Method>;
+type Name = 'writeHead' | 'write' | 'end' | 'flushHeaders';
+type Method = (this: ServerResponse, ...args: unknown[]) => unknown;
 
 /** What {@link attachSession} gives back. */
 export interface AttachedSession<Data extends object> {
@@ -26,7 +34,7 @@ export interface AttachedSession<Data extends object> {
   session: Session<Data>;
   /**
    * Answer an error thrown by the handler: 503/400 for session errors, 500 (logged) otherwise; if the
-   * response had already started, log it and destroy the connection.
+   * response had already started, log it and destroy the connection. A method: call it on the object.
    */
   fail(error: unknown): void;
 }
@@ -58,130 +66,219 @@ function varyOf(res: ServerResponse): string | string[] | null {
   return vary === undefined ? null : Array.isArray(vary) ? vary : String(vary);
 }
 
+/** What each wrapper returns while its call is deferred (or on the call that finalizes synchronously). */
+const DEFERRED_RETURN: Record<Name, (res: ServerResponse) => unknown> = {
+  writeHead: (res) => res,
+  write: () => true,
+  end: (res) => res,
+  flushHeaders: () => undefined,
+};
+
+/** One request's session and the state of its response. */
+class NodeSession<Data extends object> implements AttachedSession<Data>, ModifiedWatcher {
+  readonly session: Session<Data>;
+  state: 'open' | 'finalizing' | 'done' | 'failed' = 'open';
+  readonly #runtime: SessionRuntime<Data>;
+  readonly #handle: SessionHandle<Data>;
+  readonly #req: IncomingMessage;
+  readonly #res: ServerResponse;
+  /** The methods the wrappers replaced (the prototype's, or another middleware's wrappers). */
+  readonly original: Record<Name, Method>;
+  #writesWrapped = false;
+  #queue: Array<[Name, unknown[]]> = [];
+
+  constructor(runtime: SessionRuntime<Data>, req: IncomingMessage, res: ServerResponse) {
+    this.#runtime = runtime;
+    this.#handle = runtime.open(req.headers.cookie);
+    this.session = this.#handle.session;
+    this.#req = req;
+    this.#res = res;
+    const target = res as unknown as Record<Name, Method>;
+    // `write`, `end` and `flushHeaders` are read when wrapped: on an Express response every property
+    // access is a slow lookup (its hidden class is new on every request).
+    const writeHead = target.writeHead;
+    // Placeholders: wrapWrites() reads the real ones before anything can call them.
+    this.original = { writeHead, write: writeHead, end: writeHead, flushHeaders: writeHead };
+    // Arrow functions bound to this request: cheaper than looking the state up from `this`.
+    target.writeHead = (...args) => this.writeHead(args);
+    if (runtime.settings.saveEveryRequest) this.wrapWrites();
+    else this.session.watchModified(this);
+  }
+
+  /** Wrap `write`, `end` and `flushHeaders` (once), so they can wait for a save. */
+  wrapWrites(): void {
+    if (this.#writesWrapped) return;
+    this.#writesWrapped = true;
+    const target = this.#res as unknown as Record<Name, Method>;
+    // Whatever is there now: other middleware may have wrapped them since we attached.
+    this.original.write = target.write;
+    this.original.end = target.end;
+    this.original.flushHeaders = target.flushHeaders;
+    target.write = (...args) => this.write(args);
+    target.end = (...args) => this.end(args);
+    target.flushHeaders = (...args) => this.flushHeaders(args);
+  }
+
+  sessionModified(): void {
+    // Once the response has started, a save can no longer happen (as before the change).
+    if (this.state === 'open') this.wrapWrites();
+  }
+
+  writeHead(args: unknown[]): unknown {
+    const res = this.#res;
+    if (this.state === 'done') return this.original.writeHead.apply(res, args);
+    if (this.state === 'failed') return res;
+    const [status, reasonOrHeaders, maybeHeaders] = args;
+    if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 999) {
+      return this.original.writeHead.apply(res, args); // let Node throw its own error, synchronously
+    }
+    res.statusCode = status;
+    if (typeof reasonOrHeaders === 'string') res.statusMessage = reasonOrHeaders;
+    applyHeaders(res, typeof reasonOrHeaders === 'string' ? maybeHeaders : reasonOrHeaders);
+    return this.#call('writeHead', [status], status);
+  }
+
+  write(args: unknown[]): unknown {
+    if (this.state === 'done') return this.original.write.apply(this.#res, args);
+    if (this.state === 'failed') return false;
+    return this.#call('write', args);
+  }
+
+  end(args: unknown[]): unknown {
+    if (this.state === 'done') return this.original.end.apply(this.#res, args);
+    if (this.state === 'failed') return this.#res;
+    return this.#call('end', args);
+  }
+
+  flushHeaders(args: unknown[]): unknown {
+    if (this.state === 'done') return this.original.flushHeaders.apply(this.#res, args);
+    if (this.state === 'failed') return undefined;
+    return this.#call('flushHeaders', args);
+  }
+
+  /** A wrapped call while the state is `open` or `finalizing`: finalize (first call) and run or queue it. */
+  #call(name: Name, args: unknown[], writeHeadStatus?: number): unknown {
+    const res = this.#res;
+    if (this.state === 'finalizing') {
+      this.#queue.push([name, args]);
+      return DEFERRED_RETURN[name](res);
+    }
+    const status = writeHeadStatus ?? res.statusCode;
+    this.state = 'finalizing';
+    const settings = this.#runtime.settings;
+    const handle = this.#handle;
+    const session = this.session;
+    let outcome: FinalizeResult | Promise<FinalizeResult>;
+    try {
+      outcome = finalizeHandleNow(handle, {
+        status,
+        // Only `cookieSecure: 'auto'` looks at it.
+        secureRequest:
+          settings.cookieSecure === 'auto' &&
+          isSecureRequest(
+            {
+              encrypted: (this.#req.socket as { encrypted?: boolean }).encrypted === true,
+              forwardedProto: this.#req.headers['x-forwarded-proto'],
+            },
+            settings.trustProxy,
+          ),
+        // Only read when `Vary: Cookie` may be added (see decideFinalize).
+        existingVary: session.accessed || (handle.requestHadCookie && session.isEmpty()) ? varyOf(res) : null,
+      });
+    } catch (error) {
+      this.abort(error);
+      return DEFERRED_RETURN[name](res);
+    }
+    this.#queue.push([name, args]);
+    if (outcome instanceof Promise) {
+      this.wrapWrites(); // already done: only a modified session (or saveEveryRequest) gets here
+      outcome.then(
+        (result) => this.finish(result),
+        (error: unknown) => this.abort(error),
+      );
+    } else {
+      this.finish(outcome);
+    }
+    return DEFERRED_RETURN[name](res);
+  }
+
+  finish(result: FinalizeResult): void {
+    const res = this.#res;
+    this.state = 'done';
+    if (res.headersSent) {
+      this.#runtime.settings.logger.warn(
+        'Response headers were sent before the session was saved; cookie not set',
+      );
+    } else {
+      applyResult(res, result);
+    }
+    const queue = this.#queue;
+    this.#queue = [];
+    for (const [name, args] of queue) {
+      try {
+        this.original[name].apply(res, args);
+      } catch (replayError) {
+        this.#runtime.settings.logger.error('A deferred response call failed', { error: replayError });
+      }
+    }
+  }
+
+  #replaceWith(status: number, contentType: string, body: string): void {
+    const res = this.#res;
+    for (const name of res.getHeaderNames()) res.removeHeader(name);
+    this.original.writeHead.call(res, status, {
+      'Content-Type': contentType,
+      'Content-Length': Buffer.byteLength(body),
+    });
+    this.original.end.call(res, body);
+  }
+
+  abort(error: unknown): void {
+    this.wrapWrites(); // so the handler's later writes are dropped
+    this.state = 'failed';
+    this.#queue = [];
+    const res = this.#res;
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const response = this.#runtime.errorResponse(error);
+    if (response === null) {
+      this.#runtime.settings.logger.error('Saving the session failed; answering 500', { error });
+    }
+    this.#replaceWith(
+      response?.status ?? 500,
+      response?.contentType ?? 'text/plain; charset=utf-8',
+      response?.body ?? 'Internal Server Error',
+    );
+  }
+
+  fail(error: unknown): void {
+    const res = this.#res;
+    const logger = this.#runtime.settings.logger;
+    const response = this.#runtime.errorResponse(error);
+    if (this.state !== 'open' || res.headersSent) {
+      logger.error('The handler failed after the response had started', { error });
+      if (!res.writableEnded) res.destroy();
+      return;
+    }
+    if (!response) logger.error('Unhandled error in request handler; answering 500', { error });
+    for (const name of res.getHeaderNames()) res.removeHeader(name);
+    const body = response?.body ?? 'Internal Server Error';
+    res.statusCode = response?.status ?? 500;
+    res.setHeader('Content-Type', response?.contentType ?? 'text/plain; charset=utf-8');
+    res.setHeader('Content-Length', Buffer.byteLength(body));
+    res.end(body);
+  }
+}
+
 /** Attach a session to `req` (as `req.session`) and hook `res` so it is finalized before the headers. */
 export function attachSession<Data extends object>(
   runtime: SessionRuntime<Data>,
   req: IncomingMessage,
   res: ServerResponse,
 ): AttachedSession<Data> {
-  const handle = runtime.open(req.headers.cookie);
-  (req as IncomingMessage & { session: Session<Data> }).session = handle.session;
-  const logger = runtime.settings.logger;
-  const target = res as unknown as Patched;
-  const original: Patched = {
-    writeHead: target.writeHead,
-    write: target.write,
-    end: target.end,
-    flushHeaders: target.flushHeaders,
-  };
-  let state: 'open' | 'finalizing' | 'done' | 'failed' = 'open';
-  const queue: Array<() => unknown> = [];
-
-  const replaceWith = (status: number, contentType: string, body: string): void => {
-    for (const name of res.getHeaderNames()) res.removeHeader(name);
-    original.writeHead.call(res, status, {
-      'Content-Type': contentType,
-      'Content-Length': Buffer.byteLength(body),
-    });
-    original.end.call(res, body);
-  };
-
-  const abort = (error: unknown): void => {
-    state = 'failed';
-    queue.length = 0;
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    const response = runtime.errorResponse(error);
-    if (response === null) logger.error('Saving the session failed; answering 500', { error });
-    replaceWith(
-      response?.status ?? 500,
-      response?.contentType ?? 'text/plain; charset=utf-8',
-      response?.body ?? 'Internal Server Error',
-    );
-  };
-
-  const finish = (result: FinalizeResult): void => {
-    state = 'done';
-    if (res.headersSent) {
-      logger.warn('Response headers were sent before the session was saved; cookie not set');
-    } else {
-      applyResult(res, result);
-    }
-    for (const call of queue.splice(0)) {
-      try {
-        call();
-      } catch (replayError) {
-        logger.error('A deferred response call failed', { error: replayError });
-      }
-    }
-  };
-
-  const start = (): void => {
-    if (state !== 'open') return;
-    state = 'finalizing';
-    const secureRequest = isSecureRequest(
-      {
-        encrypted: (req.socket as { encrypted?: boolean }).encrypted === true,
-        forwardedProto: req.headers['x-forwarded-proto'],
-      },
-      runtime.settings.trustProxy,
-    );
-    handle.finalize({ status: res.statusCode, secureRequest, existingVary: varyOf(res) }).then(finish, abort);
-  };
-
-  const defer = (name: keyof Patched, args: unknown[]): void => {
-    queue.push(() => original[name].apply(res, args));
-    start();
-  };
-
-  target.writeHead = function writeHead(this: unknown, ...args: unknown[]) {
-    if (state === 'done') return original.writeHead.apply(res, args);
-    if (state === 'failed') return res;
-    const [status, reasonOrHeaders, maybeHeaders] = args;
-    if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 999) {
-      return original.writeHead.apply(res, args); // let Node throw its own error, synchronously
-    }
-    res.statusCode = status;
-    if (typeof reasonOrHeaders === 'string') res.statusMessage = reasonOrHeaders;
-    applyHeaders(res, typeof reasonOrHeaders === 'string' ? maybeHeaders : reasonOrHeaders);
-    defer('writeHead', [status]);
-    return res;
-  };
-  target.write = function write(this: unknown, ...args: unknown[]) {
-    if (state === 'done') return original.write.apply(res, args);
-    if (state === 'failed') return false;
-    defer('write', args);
-    return true;
-  };
-  target.end = function end(this: unknown, ...args: unknown[]) {
-    if (state === 'done') return original.end.apply(res, args);
-    if (state !== 'failed') defer('end', args);
-    return res;
-  };
-  target.flushHeaders = function flushHeaders(this: unknown, ...args: unknown[]) {
-    if (state === 'done') return original.flushHeaders.apply(res, args);
-    if (state !== 'failed') defer('flushHeaders', args);
-    return undefined;
-  };
-
-  return {
-    session: handle.session,
-    fail(error) {
-      const response = runtime.errorResponse(error);
-      if (state !== 'open' || res.headersSent) {
-        logger.error('The handler failed after the response had started', { error });
-        if (!res.writableEnded) res.destroy();
-        return;
-      }
-      if (!response) logger.error('Unhandled error in request handler; answering 500', { error });
-      for (const name of res.getHeaderNames()) res.removeHeader(name);
-      const body = response?.body ?? 'Internal Server Error';
-      res.statusCode = response?.status ?? 500;
-      res.setHeader('Content-Type', response?.contentType ?? 'text/plain; charset=utf-8');
-      res.setHeader('Content-Length', Buffer.byteLength(body));
-      res.end(body);
-    },
-  };
+  const binding = new NodeSession(runtime, req, res);
+  (req as IncomingMessage & { session: Session<Data> }).session = binding.session;
+  return binding;
 }

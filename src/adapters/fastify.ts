@@ -29,11 +29,13 @@ import { ConfigError } from '../core/errors.js';
 import type { Session } from '../core/session.js';
 import {
   createSessionRuntime,
+  finalizeHandleNow,
   type SessionHandle,
   type SessionMiddlewareOptions,
   type SessionRuntime,
 } from '../http/options.js';
 import { isSecureRequest } from '../http/request.js';
+import type { FinalizeResult } from '../http/response.js';
 
 export type { SessionMiddlewareOptions } from '../http/options.js';
 
@@ -48,54 +50,88 @@ function sessionOptions(options: Record<string, unknown>): SessionMiddlewareOpti
   return own as unknown as SessionMiddlewareOptions;
 }
 
-async function finalizeReply(
+type OnSendDone = (error: Error | null, payload?: unknown) => void;
+
+function answerError(runtime: SessionRuntime, reply: FastifyReply, error: unknown, done: OnSendDone): void {
+  const response = runtime.errorResponse(error);
+  if (response === null) {
+    done(error as Error); // not a session error: Fastify's own error handling, as if thrown
+    return;
+  }
+  for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
+  reply.code(response.status).header('content-type', response.contentType);
+  done(null, response.body);
+}
+
+function applyResult(reply: FastifyReply, result: FinalizeResult): void {
+  if (result.setCookie.length > 0) reply.header('set-cookie', result.setCookie);
+  if (result.vary !== null) reply.header('vary', result.vary);
+}
+
+/** The `onSend` hook: finalize, synchronously when no store call is due. */
+function finalizeReply(
   runtime: SessionRuntime,
   request: Decorated,
   reply: FastifyReply,
   payload: unknown,
-): Promise<unknown> {
+  done: OnSendDone,
+): void {
   const handle = request[HANDLE];
-  if (handle === null) return payload;
+  if (handle === null) {
+    done(null, payload);
+    return;
+  }
   // One shot: if finalizing fails, Fastify's error reply runs onSend again and must pass through.
   request[HANDLE] = null;
+  const settings = runtime.settings;
+  let outcome: FinalizeResult | Promise<FinalizeResult>;
   try {
     const vary = reply.getHeader('vary');
-    const result = await handle.finalize({
+    outcome = finalizeHandleNow(handle, {
       status: reply.statusCode,
-      secureRequest: isSecureRequest(
-        {
-          encrypted: (request.raw.socket as { encrypted?: boolean }).encrypted === true,
-          forwardedProto: request.headers['x-forwarded-proto'],
-        },
-        runtime.settings.trustProxy,
-      ),
+      // Only `cookieSecure: 'auto'` looks at it.
+      secureRequest:
+        settings.cookieSecure === 'auto' &&
+        isSecureRequest(
+          {
+            encrypted: (request.raw.socket as { encrypted?: boolean }).encrypted === true,
+            forwardedProto: request.headers['x-forwarded-proto'],
+          },
+          settings.trustProxy,
+        ),
       existingVary: vary === undefined ? null : Array.isArray(vary) ? vary : String(vary),
     });
-    if (result.setCookie.length > 0) reply.header('set-cookie', result.setCookie);
-    if (result.vary !== null) reply.header('vary', result.vary);
-    return payload;
   } catch (error) {
-    const response = runtime.errorResponse(error);
-    if (response === null) throw error;
-    for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
-    reply.code(response.status).header('content-type', response.contentType);
-    return response.body;
+    answerError(runtime, reply, error, done);
+    return;
   }
+  if (outcome instanceof Promise) {
+    outcome.then(
+      (result) => {
+        applyResult(reply, result);
+        done(null, payload);
+      },
+      (error: unknown) => answerError(runtime, reply, error, done),
+    );
+    return;
+  }
+  applyResult(reply, outcome);
+  done(null, payload);
 }
 
 function install(fastify: FastifyInstance, runtime: SessionRuntime): void {
   fastify.decorateRequest('session', null);
   fastify.decorateRequest(HANDLE, null);
-  fastify.addHook('onRequest', (request, _reply, done) => {
+  fastify.addHook('onRequest', function sessionkitOpen(request, _reply, done) {
     const handle = runtime.open(request.headers.cookie);
     const decorated = request as Decorated;
     decorated.session = handle.session;
     decorated[HANDLE] = handle;
     done();
   });
-  fastify.addHook('onSend', (request, reply, payload) =>
-    finalizeReply(runtime, request as Decorated, reply, payload),
-  );
+  fastify.addHook('onSend', function sessionkitFinalize(request, reply, payload, done) {
+    finalizeReply(runtime, request as Decorated, reply, payload, done as OnSendDone);
+  });
   if (runtime.ownsManager) fastify.addHook('onClose', () => runtime.manager.close());
 }
 

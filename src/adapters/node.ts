@@ -62,7 +62,7 @@ export function session<Data extends object = SessionData>(
       const attached = attachSession(runtime, req, res);
       try {
         const result = handler(req as SessionRequest<Data>, res);
-        if (result instanceof Promise) result.catch(attached.fail);
+        if (result instanceof Promise) result.catch((error: unknown) => attached.fail(error));
       } catch (error) {
         attached.fail(error);
       }

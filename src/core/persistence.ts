@@ -5,21 +5,35 @@
  */
 
 import { dumps, loads } from '../signing/dumps.js';
-import type { CookieStore, SessionStore, StoredSession } from '../stores/types.js';
+import type { AnyStore, CookieStore, SessionStore, StoredSession } from '../stores/types.js';
 import { isPlainObject, type SessionData } from './codec.js';
 import { CookieTooLarge, CreateError, InvalidSessionKey, StoreUnavailable, UpdateError } from './errors.js';
 import { computeExpiryAge, computeExpiryDate, EXPIRY_KEY } from './expiry.js';
 import { generateSessionKey } from './keys.js';
 import type { Session, SessionContext } from './session.js';
 
-/** The storage half of a session, chosen by the kind of store. */
+/**
+ * The storage half of sessions, chosen by the kind of store. One per context and store, shared by
+ * all its sessions (each call names the session), so opening a session allocates none of it.
+ */
 export interface Persistence {
-  load(): Promise<SessionData>;
-  exists(key: string): Promise<boolean>;
-  save(mustCreate: boolean): Promise<void>;
-  create(): Promise<void>;
-  destroy(key: string | null): Promise<void>;
-  cycleKey(data: SessionData): Promise<void>;
+  load(session: Session): Promise<SessionData>;
+  exists(session: Session, key: string): Promise<boolean>;
+  save(session: Session, mustCreate: boolean): Promise<void>;
+  create(session: Session): Promise<void>;
+  destroy(session: Session, key: string | null): Promise<void>;
+  cycleKey(session: Session, data: SessionData): Promise<void>;
+}
+
+const shared = new WeakMap<SessionContext, { store: AnyStore; persistence: Persistence }>();
+
+/** The persistence for `store` (the context's store, resolved), created once per context. */
+export function persistenceFor(context: SessionContext, store: AnyStore): Persistence {
+  const known = shared.get(context);
+  if (known !== undefined && known.store === store) return known.persistence;
+  const persistence = store.kind === 'cookie' ? cookieSession(context, store) : serverSession(context, store);
+  shared.set(context, { store, persistence });
+  return persistence;
 }
 
 /** Attempts at minting an unused key before giving up (Django's cache backend allows 10000). */
@@ -48,11 +62,11 @@ export function isStoredSessionExpired(
 }
 
 /** Persistence for server-side stores. */
-export function serverSession(session: Session, context: SessionContext, store: SessionStore): Persistence {
+export function serverSession(context: SessionContext, store: SessionStore): Persistence {
   const { settings, codec } = context;
 
   const persistence: Persistence = {
-    async load() {
+    async load(session) {
       const key = session.sessionKey;
       if (key === null) return {};
       try {
@@ -78,14 +92,14 @@ export function serverSession(session: Session, context: SessionContext, store: 
       return data;
     },
 
-    async exists(key) {
+    async exists(_session, key) {
       store.validateKey?.(key);
       return store.exists(key);
     },
 
-    async save(mustCreate) {
+    async save(session, mustCreate) {
       const key = session.sessionKey;
-      if (key === null) return persistence.create();
+      if (key === null) return persistence.create(session);
       const data = await session.dataForSave(mustCreate);
       const now = settings.now();
       const expiry = data[EXPIRY_KEY];
@@ -105,11 +119,11 @@ export function serverSession(session: Session, context: SessionContext, store: 
     },
 
     // Keys are 165 bits of CSPRNG output, so no exists() probe: the atomic create catches a collision.
-    async create() {
+    async create(session) {
       for (let attempt = 0; attempt < MAX_CREATE_ATTEMPTS; attempt++) {
         session.setKey(generateSessionKey());
         try {
-          await persistence.save(true);
+          await persistence.save(session, true);
         } catch (error) {
           if (error instanceof CreateError) continue;
           throw error;
@@ -122,7 +136,7 @@ export function serverSession(session: Session, context: SessionContext, store: 
       );
     },
 
-    async destroy(key) {
+    async destroy(session, key) {
       const target = key ?? session.sessionKey;
       if (target === null) return;
       try {
@@ -134,9 +148,9 @@ export function serverSession(session: Session, context: SessionContext, store: 
       await store.delete(target);
     },
 
-    async cycleKey(data) {
+    async cycleKey(session, data) {
       const oldKey = session.sessionKey;
-      await persistence.create();
+      await persistence.create(session);
       session.replaceCache(data);
       if (oldKey !== null) await store.delete(oldKey);
     },
@@ -145,7 +159,7 @@ export function serverSession(session: Session, context: SessionContext, store: 
 }
 
 /** Persistence for the signed-cookie store: the session key is the signed data itself (spec §4.5). */
-export function cookieSession(session: Session, context: SessionContext, store: CookieStore): Persistence {
+export function cookieSession(context: SessionContext, store: CookieStore): Persistence {
   const { settings } = context;
   const signingOptions = {
     key: settings.secretKey,
@@ -156,7 +170,7 @@ export function cookieSession(session: Session, context: SessionContext, store: 
   };
 
   const persistence: Persistence = {
-    async load() {
+    async load(session) {
       const key = session.sessionKey;
       if (key === null) return {};
       try {
@@ -165,7 +179,7 @@ export function cookieSession(session: Session, context: SessionContext, store: 
       } catch {
         // Any failure (bad signature, expired, malformed) resets the session, silently as Django does.
       }
-      await persistence.create();
+      await persistence.create(session);
       return {};
     },
 
@@ -173,7 +187,7 @@ export function cookieSession(session: Session, context: SessionContext, store: 
       return false;
     },
 
-    async save() {
+    async save(session) {
       const data = await session.dataForSave(false);
       const value = dumps(data, { ...signingOptions, compress: true });
       const size = Buffer.byteLength(`${settings.cookieName}=${value}`);
@@ -183,18 +197,18 @@ export function cookieSession(session: Session, context: SessionContext, store: 
       session.markSaved();
     },
 
-    async create() {
+    async create(session) {
       session.modified = true;
     },
 
-    async destroy() {
+    async destroy(session) {
       session.setKey(null);
       session.replaceCache({});
       session.modified = true;
     },
 
-    async cycleKey() {
-      await persistence.save(false);
+    async cycleKey(session) {
+      await persistence.save(session, false);
     },
   };
   return persistence;

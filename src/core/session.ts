@@ -4,7 +4,7 @@
  * request set or deleted ({@link Session.changes}) so a save can merge instead of overwrite.
  * @module
  */
-import type { AnyStore, CookieStore, SessionStore } from '../stores/types.js';
+import type { AnyStore } from '../stores/types.js';
 import type { SessionCodec, SessionData } from './codec.js';
 import { SessionKeyMissing } from './errors.js';
 import {
@@ -15,7 +15,7 @@ import {
   toStoredExpiry,
 } from './expiry.js';
 import { isValidSessionKey } from './keys.js';
-import { cookieSession, type Persistence, serverSession } from './persistence.js';
+import { type Persistence, persistenceFor } from './persistence.js';
 import type { ResolvedSettings } from './settings.js';
 
 export type { SessionData } from './codec.js';
@@ -50,6 +50,11 @@ export interface SessionChanges {
   readonly cleared: boolean;
 }
 
+/** Told once when a session first becomes modified (see {@link Session.watchModified}). @internal */
+export interface ModifiedWatcher {
+  sessionModified(): void;
+}
+
 /** Options of {@link Session.save}. */
 export interface SaveOptions {
   /** Create a new record, failing with {@link CreateError} if the key exists (Django's `must_create`). */
@@ -68,14 +73,15 @@ export interface SaveOptions {
 export class Session<Data extends object = SessionData> {
   /** True once any data access happened (reads included). Drives `Vary: Cookie`. */
   accessed = false;
-  /** True once the data was changed; the middleware then saves the session. */
-  modified = false;
   readonly #context: SessionContext;
   #key: string | null;
+  #modified = false;
+  #watcher: ModifiedWatcher | null = null;
   #cache: SessionData | null = null;
   #loading: Promise<SessionData> | null = null;
-  #set = new Set<string>();
-  #deleted = new Set<string>();
+  // Created on first change: most requests change nothing.
+  #set: Set<string> | null = null;
+  #deleted: Set<string> | null = null;
   #cleared = false;
   #persist: Persistence | null = null;
 
@@ -83,6 +89,28 @@ export class Session<Data extends object = SessionData> {
   constructor(context: SessionContext, sessionKey?: string | null) {
     this.#context = context;
     this.#key = isValidSessionKey(sessionKey) ? sessionKey : null;
+  }
+
+  /** True once the data was changed; the middleware then saves the session. Settable (Django's `modified`). */
+  get modified(): boolean {
+    return this.#modified;
+  }
+
+  set modified(value: boolean) {
+    this.#modified = value;
+    if (value && this.#watcher !== null) {
+      const watcher = this.#watcher;
+      this.#watcher = null;
+      watcher.sessionModified();
+    }
+  }
+
+  /**
+   * @internal Tell `watcher` (once) when the session first becomes modified: the Node adapters then
+   * start buffering writes, which only a save needs.
+   */
+  watchModified(watcher: ModifiedWatcher): void {
+    this.#watcher = watcher;
   }
 
   /** The session key (the cookie value), or `null` until the session is saved. Read-only. */
@@ -125,18 +153,22 @@ export class Session<Data extends object = SessionData> {
 
   /** @internal Forget the pending change set after a successful save. */
   markSaved(): void {
-    this.#set.clear();
-    this.#deleted.clear();
+    this.#set?.clear();
+    this.#deleted?.clear();
     this.#cleared = false;
   }
 
-  async #persistence(): Promise<Persistence> {
+  /** The persistence of this session's store; a promise only while the store itself is one. */
+  #persistence(): Persistence | Promise<Persistence> {
     if (this.#persist) return this.#persist;
-    const store = await this.#context.store;
-    this.#persist =
-      store.kind === 'cookie'
-        ? cookieSession(this as Session, this.#context, store as CookieStore)
-        : serverSession(this as Session, this.#context, store as SessionStore);
+    const store = this.#context.store;
+    if (typeof (store as Partial<PromiseLike<AnyStore>>).then === 'function') {
+      return Promise.resolve(store).then((resolved) => {
+        this.#persist = persistenceFor(this.#context, resolved);
+        return this.#persist;
+      });
+    }
+    this.#persist = persistenceFor(this.#context, store as AnyStore);
     return this.#persist;
   }
 
@@ -164,16 +196,22 @@ export class Session<Data extends object = SessionData> {
     return this.#data(mustCreate);
   }
 
+  #noteSet(key: string): void {
+    if (this.#set === null) this.#set = new Set();
+    this.#set.add(key);
+    this.#deleted?.delete(key);
+  }
+
   #markSet(key: string): void {
     this.modified = true;
-    this.#set.add(key);
-    this.#deleted.delete(key);
+    this.#noteSet(key);
   }
 
   #markDeleted(key: string): void {
     this.modified = true;
+    if (this.#deleted === null) this.#deleted = new Set();
     this.#deleted.add(key);
-    this.#set.delete(key);
+    this.#set?.delete(key);
   }
 
   // ---- dict-like API ---------------------------------------------------------------------------------
@@ -242,8 +280,7 @@ export class Session<Data extends object = SessionData> {
     const data = await this.#data();
     for (const [key, value] of Object.entries(values)) {
       data[key] = value;
-      this.#set.add(key);
-      this.#deleted.delete(key);
+      this.#noteSet(key);
     }
     this.modified = true;
   }
@@ -275,8 +312,8 @@ export class Session<Data extends object = SessionData> {
     this.accessed = true;
     this.modified = true;
     this.#cleared = true;
-    this.#set.clear();
-    this.#deleted.clear();
+    this.#set?.clear();
+    this.#deleted?.clear();
   }
 
   /**
@@ -353,27 +390,27 @@ export class Session<Data extends object = SessionData> {
    * expired key is discarded (fixation defence); tampered data gives `{}` and a logged warning.
    */
   async load(): Promise<Partial<Data>> {
-    return (await (await this.#persistence()).load()) as Partial<Data>;
+    return (await (await this.#persistence()).load(this as Session)) as Partial<Data>;
   }
 
   /** Whether a session is stored under `key` (always `false` for signed cookies). */
   async exists(key: string): Promise<boolean> {
-    return (await this.#persistence()).exists(key);
+    return (await this.#persistence()).exists(this as Session, key);
   }
 
   /** Persist the session. Without a key, creates one. A vanished record throws {@link UpdateError}. */
   async save(options: SaveOptions = {}): Promise<void> {
-    await (await this.#persistence()).save(options.mustCreate ?? false);
+    await (await this.#persistence()).save(this as Session, options.mustCreate ?? false);
   }
 
   /** Create a new, empty record under a fresh key (Django's `create`); marks the session modified. */
   async create(): Promise<void> {
-    await (await this.#persistence()).create();
+    await (await this.#persistence()).create(this as Session);
   }
 
   /** Delete the stored record of `key` (default: this session's key). Django's `delete(session_key)`. */
   async destroy(key?: string | null): Promise<void> {
-    await (await this.#persistence()).destroy(key ?? null);
+    await (await this.#persistence()).destroy(this as Session, key ?? null);
   }
 
   /** Empty the session and delete its record; the next save mints a new key (use on logout). */
@@ -385,6 +422,6 @@ export class Session<Data extends object = SessionData> {
 
   /** Move the data to a new key and delete the old record (use on login, against session fixation). */
   async cycleKey(): Promise<void> {
-    await (await this.#persistence()).cycleKey(await this.#data());
+    await (await this.#persistence()).cycleKey(this as Session, await this.#data());
   }
 }

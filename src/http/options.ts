@@ -9,7 +9,7 @@ import type { Session } from '../core/session.js';
 import type { ResolvedSettings } from '../core/settings.js';
 import { type SessionErrorResponse, sessionErrorResponse } from './errors.js';
 import { readSessionCookie } from './request.js';
-import { deletionCookie, type FinalizeContext, type FinalizeResult, finalizeSession } from './response.js';
+import { deletionCookie, type FinalizeContext, type FinalizeResult, finalizeNow } from './response.js';
 
 /** Share one existing {@link SessionManager} (e.g. between two apps, or with the CLI). */
 export interface SharedManagerOptions<Data extends object = SessionData> {
@@ -60,6 +60,61 @@ export interface SessionRuntime<Data extends object = SessionData> {
   errorResponse(error: unknown): SessionErrorResponse | null;
 }
 
+/** One request's session: {@link SessionHandle} plus the synchronous entry the Node adapters use. */
+class RequestSession<Data extends object> implements SessionHandle<Data> {
+  readonly session: Session<Data>;
+  readonly requestHadCookie: boolean;
+  #result: FinalizeResult | null = null;
+  #promise: Promise<FinalizeResult> | null = null;
+
+  constructor(session: Session<Data>, requestHadCookie: boolean) {
+    this.session = session;
+    this.requestHadCookie = requestHadCookie;
+  }
+
+  /**
+   * Like {@link finalize}, but answers synchronously when no store call is due; may throw synchronously.
+   * @internal
+   */
+  finalizeNow(response: ResponseInfo): FinalizeResult | Promise<FinalizeResult> {
+    if (this.#promise !== null) return this.#promise;
+    if (this.#result !== null) return this.#result;
+    const outcome = finalizeNow(this.session, {
+      status: response.status,
+      secureRequest: response.secureRequest,
+      existingVary: response.existingVary,
+      requestHadCookie: this.requestHadCookie,
+    });
+    if (outcome instanceof Promise) this.#promise = outcome;
+    else this.#result = outcome;
+    return outcome;
+  }
+
+  finalize(response: ResponseInfo): Promise<FinalizeResult> {
+    if (this.#promise === null) {
+      try {
+        const outcome = this.finalizeNow(response);
+        this.#promise = outcome instanceof Promise ? outcome : Promise.resolve(outcome);
+      } catch (error) {
+        this.#promise = Promise.reject(error);
+      }
+    }
+    return this.#promise;
+  }
+}
+
+/**
+ * The synchronous finalization of a handle from {@link SessionRuntime.open}: the result when no store
+ * call is due, else a promise. May throw synchronously. Falls back to `finalize` for other handles.
+ * @internal
+ */
+export function finalizeHandleNow<Data extends object>(
+  handle: SessionHandle<Data>,
+  response: ResponseInfo,
+): FinalizeResult | Promise<FinalizeResult> {
+  return handle instanceof RequestSession ? handle.finalizeNow(response) : handle.finalize(response);
+}
+
 function isSharedManager<Data extends object>(
   options: SessionMiddlewareOptions<Data>,
 ): options is SharedManagerOptions<Data> {
@@ -105,16 +160,7 @@ export function createSessionRuntime<Data extends object = SessionData>(
     ownsManager: !isSharedManager(options),
     open(cookieHeader) {
       const cookie = readSessionCookie(cookieHeader, settings.cookieName);
-      const session = manager.open(cookie.value);
-      let finalized: Promise<FinalizeResult> | null = null;
-      return {
-        session,
-        requestHadCookie: cookie.present,
-        finalize(response) {
-          finalized ??= finalizeSession(session, { ...response, requestHadCookie: cookie.present });
-          return finalized;
-        },
-      };
+      return new RequestSession(manager.open(cookie.value), cookie.present);
     },
     errorResponse(error) {
       const response = sessionErrorResponse(error);

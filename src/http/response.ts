@@ -4,9 +4,10 @@
  * @module
  */
 import { hasErrorCode, SessionInterrupted, UpdateError } from '../core/errors.js';
+import { computeExpiryAge, EXPIRY_KEY } from '../core/expiry.js';
 import type { Session } from '../core/session.js';
 import type { ResolvedSettings } from '../core/settings.js';
-import { EXPIRED_DATE, httpDate, serializeSetCookie } from './set-cookie.js';
+import { EXPIRED_DATE, httpDate, quoteCookieValue, serializeSetCookie } from './set-cookie.js';
 import { patchVary } from './vary.js';
 
 /** What {@link finalizeSession} needs to know about the request and the response. */
@@ -58,6 +59,192 @@ export function deletionCookie(settings: ResolvedSettings): string {
 }
 
 /**
+ * The session cookie's attributes that depend only on the settings (and on `Secure`), serialized once:
+ * `head` goes before `expires`, `middle` between `expires` and `Max-Age`, `tail` after `Max-Age`.
+ * The settings it was built from are kept, so a changed settings object gets a new template.
+ */
+interface CookieTemplate {
+  from: readonly [name: string, domain: string | null, path: string, sameSite: unknown, httpOnly: boolean];
+  prefix: string;
+  head: string;
+  middle: string;
+  tail: string;
+}
+
+const templates = new WeakMap<ResolvedSettings, Array<CookieTemplate | undefined>>();
+
+/** The template for these settings, or `null` when they cannot be serialized (the slow path then throws). */
+function cookieTemplate(settings: ResolvedSettings, secure: boolean): CookieTemplate | null {
+  const { cookieName: name, cookieDomain: domain, cookiePath: path, cookieSameSite: sameSite } = settings;
+  const httpOnly = settings.cookieHttpOnly;
+  let pair = templates.get(settings);
+  const cached = pair?.[secure ? 1 : 0];
+  if (cached) {
+    const [n, d, p, s, h] = cached.from;
+    if (n === name && d === domain && p === path && s === sameSite && h === httpOnly) return cached;
+  }
+  try {
+    // Validates name, domain, path and the cookie-prefix rules exactly as every later call would.
+    serializeSetCookie(name, '', { domain, httpOnly, path, sameSite, secure });
+  } catch {
+    return null;
+  }
+  const template: CookieTemplate = {
+    from: [name, domain, path, sameSite, httpOnly],
+    prefix: `${name}=`,
+    head: domain ? `; Domain=${domain}` : '',
+    middle: httpOnly ? '; HttpOnly' : '',
+    tail:
+      (path ? `; Path=${path}` : '') +
+      (sameSite ? `; SameSite=${sameSite}` : '') +
+      (secure ? '; Secure' : ''),
+  };
+  if (pair === undefined) {
+    pair = [];
+    templates.set(settings, pair);
+  }
+  pair[secure ? 1 : 0] = template;
+  return template;
+}
+
+/** `serializeSetCookie` for the session cookie, from the cached template when the input allows it. */
+function sessionCookie(
+  settings: ResolvedSettings,
+  value: string,
+  expires: string | null,
+  maxAge: number | null,
+  secure: boolean,
+): string {
+  const template = maxAge === null || Number.isFinite(maxAge) ? cookieTemplate(settings, secure) : null;
+  if (template === null) {
+    return serializeSetCookie(settings.cookieName, value, {
+      domain: settings.cookieDomain,
+      expires,
+      httpOnly: settings.cookieHttpOnly,
+      maxAge,
+      path: settings.cookiePath,
+      sameSite: settings.cookieSameSite,
+      secure,
+    });
+  }
+  // `expires` comes from httpDate: printable ASCII without `;`, as serializeSetCookie requires.
+  return (
+    template.prefix +
+    quoteCookieValue(value) +
+    template.head +
+    (expires ? `; expires=${expires}` : '') +
+    template.middle +
+    (maxAge === null ? '' : `; Max-Age=${Math.trunc(maxAge)}`) +
+    template.tail
+  );
+}
+
+function setVaryCookie(result: FinalizeResult, existingVary: FinalizeContext['existingVary']): void {
+  if (existingVary === null || existingVary === undefined || existingVary === '') {
+    result.vary = 'Cookie'; // what patchVary gives for no Vary at all
+    return;
+  }
+  const vary = patchVary(existingVary, ['Cookie']);
+  const existing = Array.isArray(existingVary) ? existingVary.join(', ') : existingVary;
+  result.vary = vary === existing ? null : vary;
+}
+
+/**
+ * The first, synchronous half of {@link finalizeSession}: fills in the deletion cookie and `Vary`, and
+ * tells whether the session still has to be saved (the second half, {@link completeFinalize}).
+ * @internal
+ */
+export function decideFinalize<Data extends object>(
+  session: Session<Data>,
+  context: FinalizeContext,
+  result: FinalizeResult,
+): boolean {
+  const settings = session.settings;
+  const empty = session.isEmpty();
+  if (context.requestHadCookie && empty) {
+    result.setCookie.push(deletionCookie(settings));
+    setVaryCookie(result, context.existingVary);
+    return false;
+  }
+  if (session.accessed) setVaryCookie(result, context.existingVary);
+  return (session.modified || settings.saveEveryRequest) && !empty;
+}
+
+/** `maxAge`/`expires` of the cookie from loaded data, as getExpireAtBrowserClose/getExpiryAge compute them. */
+function cookieExpiry(
+  session: Session<object>,
+  data: Record<string, unknown>,
+): [maxAge: number | null, expires: string | null] {
+  const settings = session.settings;
+  session.accessed = true; // what the get() calls of the async path do
+  const expiry = Object.hasOwn(data, EXPIRY_KEY) ? data[EXPIRY_KEY] : undefined;
+  const atBrowserClose =
+    expiry === undefined || expiry === null ? settings.expireAtBrowserClose : expiry === 0;
+  if (atBrowserClose) return [null, null];
+  const maxAge = Math.trunc(computeExpiryAge(expiry, settings.now(), settings.cookieAge));
+  return [maxAge, httpDate(settings.now() + maxAge * 1000)];
+}
+
+/**
+ * The second half of {@link finalizeSession}, after {@link decideFinalize} said a save is due: save
+ * (not on 5xx) and add the session cookie.
+ * @internal
+ */
+export async function completeFinalize<Data extends object>(
+  session: Session<Data>,
+  context: FinalizeContext,
+  result: FinalizeResult,
+): Promise<FinalizeResult> {
+  const settings = session.settings;
+  let maxAge: number | null = null;
+  let expires: string | null = null;
+  const data = session.peek();
+  if (data !== null) {
+    [maxAge, expires] = cookieExpiry(session as Session<object>, data);
+  } else if (!(await session.getExpireAtBrowserClose())) {
+    // NB: getExpireAtBrowserClose may load the session (spec §7 item 131); Django does the same.
+    maxAge = Math.trunc(await session.getExpiryAge());
+    expires = httpDate(settings.now() + maxAge * 1000);
+  }
+  if (context.status >= 500) return result;
+  try {
+    await session.save();
+  } catch (error) {
+    if (hasErrorCode(error, UpdateError.code)) throw new SessionInterrupted({ cause: error });
+    throw error;
+  }
+  result.setCookie.push(
+    sessionCookie(
+      settings,
+      session.sessionKey ?? '',
+      expires,
+      maxAge,
+      isSecure(settings, context.secureRequest),
+    ),
+  );
+  return result;
+}
+
+/**
+ * {@link finalizeSession} without a promise when no store call is due (nothing to save, a deletion, a
+ * 5xx response on loaded data); otherwise the promise of the rest. May throw synchronously.
+ * @internal
+ */
+export function finalizeNow<Data extends object>(
+  session: Session<Data>,
+  context: FinalizeContext,
+): FinalizeResult | Promise<FinalizeResult> {
+  const result: FinalizeResult = { setCookie: [], vary: null };
+  if (!decideFinalize(session, context, result)) return result;
+  const data = session.peek();
+  if (context.status >= 500 && data !== null) {
+    cookieExpiry(session as Session<object>, data); // same side effects (clock reads) as the full path
+    return result;
+  }
+  return completeFinalize(session, context, result);
+}
+
+/**
  * Decide what the response must carry, saving the session when Django would:
  * - the request had the cookie and the session is now empty → delete the cookie, add `Vary: Cookie`;
  * - otherwise `Vary: Cookie` if the session was accessed, and, when it was modified (or
@@ -72,51 +259,5 @@ export async function finalizeSession<Data extends object>(
   session: Session<Data>,
   context: FinalizeContext,
 ): Promise<FinalizeResult> {
-  const settings = session.settings;
-  const accessed = session.accessed;
-  const modified = session.modified;
-  const empty = session.isEmpty();
-  const result: FinalizeResult = { setCookie: [], vary: null };
-  const varyCookie = (): void => {
-    const vary = patchVary(context.existingVary, ['Cookie']);
-    const existing = Array.isArray(context.existingVary)
-      ? context.existingVary.join(', ')
-      : (context.existingVary ?? null);
-    result.vary = vary === existing ? null : vary;
-  };
-
-  if (context.requestHadCookie && empty) {
-    result.setCookie.push(deletionCookie(settings));
-    varyCookie();
-    return result;
-  }
-  if (accessed) varyCookie();
-  if (!(modified || settings.saveEveryRequest) || empty) return result;
-
-  // NB: getExpireAtBrowserClose may load the session (spec §7 item 131); Django does the same.
-  let maxAge: number | null = null;
-  let expires: string | null = null;
-  if (!(await session.getExpireAtBrowserClose())) {
-    maxAge = Math.trunc(await session.getExpiryAge());
-    expires = httpDate(settings.now() + maxAge * 1000);
-  }
-  if (context.status >= 500) return result;
-  try {
-    await session.save();
-  } catch (error) {
-    if (hasErrorCode(error, UpdateError.code)) throw new SessionInterrupted({ cause: error });
-    throw error;
-  }
-  result.setCookie.push(
-    serializeSetCookie(settings.cookieName, session.sessionKey ?? '', {
-      domain: settings.cookieDomain,
-      expires,
-      httpOnly: settings.cookieHttpOnly,
-      maxAge,
-      path: settings.cookiePath,
-      sameSite: settings.cookieSameSite,
-      secure: isSecure(settings, context.secureRequest),
-    }),
-  );
-  return result;
+  return finalizeNow(session, context);
 }

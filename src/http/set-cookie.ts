@@ -57,9 +57,18 @@ export function quoteCookieValue(value: string): string {
   return `${quoted}"`;
 }
 
+let lastSecond = Number.NaN;
+let lastDate = '';
+
 /** Django's `http_date`: `Wdy, DD Mon YYYY HH:MM:SS GMT` for a time in milliseconds (seconds truncated). */
 export function httpDate(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toUTCString();
+  const second = Math.floor(ms / 1000);
+  // Every response of the same second carries the same `expires`: format it once.
+  if (second !== lastSecond) {
+    lastDate = new Date(second * 1000).toUTCString();
+    lastSecond = second;
+  }
+  return lastDate;
 }
 
 /**

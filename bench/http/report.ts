@@ -1,0 +1,121 @@
+/**
+ * The HTTP benchmark's tables: one per phase (req/s, p50/p99), the ratios against the issue's
+ * targets, and what the correctness checks saw.
+ * @module
+ */
+import { fmtInt, fmtRatio, printTable } from '../_harness.js';
+import type { PhaseResult, VirtualUser } from './load.js';
+import { PHASES, RATIOS, type Variant } from './variants.js';
+
+/** Everything measured for one variant. */
+export interface VariantRun {
+  variant: Variant;
+  /** Per phase name: the median over the rounds; plus `warm-up`. */
+  phases: Map<string, PhaseResult>;
+  /** Per phase name: one result per round. */
+  rounds: Map<string, PhaseResult[]>;
+  /** The virtual users after the last phase. */
+  users: VirtualUser[];
+}
+
+const ms = (value: number): string => value.toFixed(2);
+const pct = (value: number | undefined): string => (value === undefined ? '' : `${Math.round(value * 100)}%`);
+
+/** One table per phase: req/s, p50 and p99 latency per variant (medians over rounds). */
+export function printTables(runs: readonly VariantRun[]): void {
+  for (const phase of PHASES) {
+    const rows = runs.map(({ variant, phases }) => {
+      const r = phases.get(phase.name)!;
+      return [variant.name, fmtInt(r.rps), pct(r.spread), ms(r.p50), ms(r.p99)];
+    });
+    printTable(
+      `Phase ${phase.name} (${phase.paths.join(' → ')})`,
+      ['variant', 'req/s', 'spread', 'p50 ms', 'p99 ms'],
+      rows,
+    );
+  }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Median over rounds of numerator/denominator req/s measured in the same round. */
+function ratioOf(runs: readonly VariantRun[], numerator: string, denominator: string, phase: string): number {
+  const top = runs.find((run) => run.variant.name === numerator)?.rounds.get(phase);
+  const bottom = runs.find((run) => run.variant.name === denominator)?.rounds.get(phase);
+  if (!top || !bottom) return Number.NaN;
+  return median(top.map((r, i) => r.rps / (bottom[i]?.rps ?? Number.NaN)).filter((x) => !Number.isNaN(x)));
+}
+
+/** The req/s ratios per phase, with the target and whether every phase meets it. */
+export function printRatios(runs: readonly VariantRun[], rounds: number): void {
+  const rows = RATIOS.map((ratio) => {
+    const values = PHASES.map((phase) => ratioOf(runs, ratio.numerator, ratio.denominator, phase.name));
+    const missed = PHASES.filter((_, i) => values[i]! < (ratio.target ?? 0)).map((p) => p.name);
+    const met =
+      ratio.target === undefined || values.some(Number.isNaN)
+        ? ''
+        : missed.length === 0
+          ? 'yes'
+          : `no (${missed.join(', ')})`;
+    const target = ratio.target === undefined ? '' : `≥ ${ratio.target.toFixed(2)}x`;
+    return [ratio.label, ...values.map(fmtRatio), target, met];
+  });
+  printTable(
+    `Ratios of req/s (median of the ${rounds} per-round ratios)`,
+    ['ratio', ...PHASES.map((p) => p.name), 'target', 'met'],
+    rows,
+  );
+}
+
+/** Print what the checks saw; true when everything checked out. */
+export function printVerification(runs: readonly VariantRun[]): boolean {
+  let allOk = true;
+  const rows = runs.map(({ variant, phases, users }) => {
+    const all = [...phases.values()];
+    const sum = (pick: (r: PhaseResult) => number) => all.reduce((total, r) => total + pick(r), 0);
+    const non2xx = sum((r) => r.non2xx);
+    const errors = sum((r) => r.errors);
+    const mismatches = sum((r) => r.mismatches);
+    const counters = users.map((user) => user.counter ?? 0);
+    const answers = users.map((user) => user.counterResponses);
+    const withCookie = users.filter((user) => user.jar.size > 0).length;
+    const countersKept =
+      !variant.sessions ||
+      users.every((user) => user.jar.size > 0 && (user.counter ?? 0) >= user.counterResponses);
+    const ok = non2xx === 0 && errors === 0 && mismatches === 0 && countersKept;
+    allOk &&= ok;
+    const checked = (text: string): string => (variant.sessions ? text : 'n/a');
+    return [
+      variant.name,
+      fmtInt(sum((r) => r.responses)),
+      String(non2xx),
+      String(errors),
+      checked(String(mismatches)),
+      checked(`${withCookie}/${users.length}`),
+      checked(`${fmtInt(Math.min(...counters))}..${fmtInt(Math.max(...counters))}`),
+      checked(fmtInt(Math.min(...answers))),
+      ok ? 'ok' : 'FAILED',
+    ];
+  });
+  printTable(
+    'Checks (all phases and rounds, warm-up included): each /counter answer = previous + 1, /read = previous',
+    [
+      'variant',
+      'responses',
+      'non-2xx',
+      'errors',
+      'mismatches',
+      'users with cookie',
+      'final counter min..max',
+      'min /counter answers/user',
+      'verdict',
+    ],
+    rows,
+  );
+  return allOk;
+}

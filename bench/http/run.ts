@@ -1,0 +1,131 @@
+/**
+ * Issue 3's HTTP benchmark: the same load script against sessionkit and the libraries it replaces.
+ * Every server runs in its own process (started once, idle while the others are measured); the load
+ * generator (autocannon) runs in this process; only one server is under load at a time.
+ *
+ *   npx tsx bench/http/run.ts [--quick] [--only node-bare,node-sessionkit] [--connections 50]
+ *                             [--seconds 2] [--rounds 3] [--cpu-prof <dir>]
+ *
+ * Each phase (`/counter`, `/read`, `/untouched`, mixed) runs in rounds; a round measures every variant
+ * for `--seconds`, in a rotating order, so a load spike from elsewhere on the machine hits all
+ * variants alike. Figures are medians over the rounds; ratios are medians of per-round ratios.
+ * Full run ≈ 3.5 minutes; `--quick` ≈ 1 minute.
+ * @module
+ */
+import { mkdirSync } from 'node:fs';
+import { cpus, loadavg, platform, release } from 'node:os';
+import { parseArgs } from 'node:util';
+import { createUsers, type PhaseResult, runPhase, type VirtualUser } from './load.js';
+import { printRatios, printTables, printVerification, type VariantRun } from './report.js';
+import { type ServerProcess, startServer } from './server-process.js';
+import { PHASES, VARIANTS } from './variants.js';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    connections: { type: 'string', default: '50' },
+    seconds: { type: 'string' },
+    rounds: { type: 'string' },
+    'cpu-prof': { type: 'string' },
+  },
+});
+const connections = Number(values.connections);
+const seconds = Number(values.seconds ?? (values.quick ? 0.75 : 2));
+const rounds = Number(values.rounds ?? (values.quick ? 2 : 3));
+const warmUp = values.quick ? 0.5 : 1;
+const only = values.only?.split(',').map((name) => name.trim());
+const selected = only ? VARIANTS.filter((v) => only.includes(v.name)) : VARIANTS;
+const cpuProfDir = values['cpu-prof'] ?? null;
+if (cpuProfDir !== null) mkdirSync(cpuProfDir, { recursive: true });
+if (selected.length === 0)
+  throw new Error(`--only matched no variant (known: ${VARIANTS.map((v) => v.name)})`);
+
+const load = (): string => loadavg()[0]!.toFixed(1);
+const cpu = cpus();
+console.log('# HTTP benchmark (issue 3): sessions on node:http, Express and Fastify, memory stores');
+console.log(
+  `# Node ${process.version}, ${platform()} ${release()}, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ` +
+    `load average ${load()} at start`,
+);
+console.log(
+  `# autocannon here, each server in its own process, one under load at a time; ${connections} keep-alive ` +
+    `connections = virtual users, each with its own cookie jar; ${warmUp} s warm-up, then per phase ` +
+    `${rounds} rounds × ${seconds} s per variant${values.quick ? ' (--quick)' : ''}`,
+);
+
+const began = Date.now();
+const servers = new Map<string, ServerProcess>();
+const users = new Map<string, VirtualUser[]>();
+const runs: VariantRun[] = selected.map((variant) => ({
+  variant,
+  phases: new Map(),
+  rounds: new Map(),
+  users: [],
+}));
+try {
+  for (const run of runs) {
+    const server = await startServer(run.variant.file, cpuProfDir);
+    servers.set(run.variant.name, server);
+    run.users = createUsers(connections);
+    users.set(run.variant.name, run.users);
+    const warm = await runPhase({
+      port: server.port,
+      users: run.users,
+      paths: PHASES.at(-1)!.paths,
+      seconds: warmUp,
+      checkCounters: run.variant.sessions,
+    });
+    run.phases.set('warm-up', warm);
+  }
+  for (const phase of PHASES) {
+    for (let round = 0; round < rounds; round++) {
+      for (let i = 0; i < runs.length; i++) {
+        const run = runs[(i + round) % runs.length]!;
+        const result = await runPhase({
+          port: servers.get(run.variant.name)!.port,
+          users: run.users,
+          paths: phase.paths,
+          seconds,
+          checkCounters: run.variant.sessions,
+        });
+        const list = run.rounds.get(phase.name) ?? [];
+        list.push(result);
+        run.rounds.set(phase.name, list);
+      }
+    }
+    console.log(`  ${phase.name} done (load average ${load()})`);
+  }
+} finally {
+  for (const server of servers.values()) await server.stop();
+}
+
+for (const run of runs) {
+  for (const [name, list] of run.rounds) run.phases.set(name, combine(list));
+}
+printTables(runs);
+printRatios(runs, rounds);
+const verified = printVerification(runs);
+console.log(`\n# total ${((Date.now() - began) / 1000).toFixed(0)} s, load average ${load()} at the end`);
+if (!verified) process.exitCode = 1;
+
+/** Medians over rounds for the figures; sums for the counts. */
+function combine(list: readonly PhaseResult[]): PhaseResult {
+  const median = (pick: (r: PhaseResult) => number): number => {
+    const sorted = list.map(pick).sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
+  const sum = (pick: (r: PhaseResult) => number): number => list.reduce((total, r) => total + pick(r), 0);
+  return {
+    rps: median((r) => r.rps),
+    p50: median((r) => r.p50),
+    p99: median((r) => r.p99),
+    responses: sum((r) => r.responses),
+    non2xx: sum((r) => r.non2xx),
+    errors: sum((r) => r.errors),
+    mismatches: sum((r) => r.mismatches),
+    spread:
+      (Math.max(...list.map((r) => r.rps)) - Math.min(...list.map((r) => r.rps))) / median((r) => r.rps),
+  };
+}

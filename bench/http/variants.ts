@@ -1,0 +1,68 @@
+/**
+ * The servers the HTTP benchmark compares, and the ratios (with the issue's targets) it reports.
+ * @module
+ */
+
+/** One server variant; `file` is in ./servers/. */
+export interface Variant {
+  /** Short name used in tables and with `--only`. */
+  name: string;
+  file: string;
+  /** Whether it keeps sessions (its counters are checked). */
+  sessions: boolean;
+}
+
+/** Run order: each baseline right before the libraries measured against it. */
+export const VARIANTS: readonly Variant[] = [
+  { name: 'node-bare', file: 'node-bare.ts', sessions: false },
+  { name: 'node-sessionkit', file: 'node-sessionkit.ts', sessions: true },
+  { name: 'express-plain', file: 'express-plain.ts', sessions: false },
+  { name: 'express-session', file: 'express-session.ts', sessions: true },
+  { name: 'express-sessionkit', file: 'express-sessionkit.ts', sessions: true },
+  { name: 'fastify-plain', file: 'fastify-plain.ts', sessions: false },
+  { name: 'fastify-session', file: 'fastify-session.ts', sessions: true },
+  { name: 'fastify-sessionkit', file: 'fastify-sessionkit.ts', sessions: true },
+];
+
+/** A req/s ratio between two variants, with the issue's target when it sets one. */
+export interface Ratio {
+  label: string;
+  numerator: string;
+  denominator: string;
+  target?: number;
+}
+
+/** The ratio columns; targets are from issue 3 (≥ 1.25× @fastify/session, ≥ 0.85× plain Express). */
+export const RATIOS: readonly Ratio[] = [
+  { label: 'sessionkit-node / bare node', numerator: 'node-sessionkit', denominator: 'node-bare' },
+  {
+    label: 'sessionkit-express / plain Express',
+    numerator: 'express-sessionkit',
+    denominator: 'express-plain',
+    target: 0.85,
+  },
+  {
+    label: 'sessionkit-express / express-session',
+    numerator: 'express-sessionkit',
+    denominator: 'express-session',
+  },
+  {
+    label: 'sessionkit-fastify / @fastify/session',
+    numerator: 'fastify-sessionkit',
+    denominator: 'fastify-session',
+    target: 1.25,
+  },
+  {
+    label: 'sessionkit-fastify / plain Fastify',
+    numerator: 'fastify-sessionkit',
+    denominator: 'fastify-plain',
+  },
+];
+
+/** The phases of the load script: each route alone, then all three in turn on every connection. */
+export const PHASES: ReadonlyArray<{ name: string; paths: readonly string[] }> = [
+  { name: '/counter', paths: ['/counter'] },
+  { name: '/read', paths: ['/read'] },
+  { name: '/untouched', paths: ['/untouched'] },
+  { name: 'mixed', paths: ['/counter', '/read', '/untouched'] },
+];
