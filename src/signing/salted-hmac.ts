@@ -81,7 +81,9 @@ export function saltedHmac(
   algorithm: HashAlgorithm | (string & Record<never, never>) = 'sha1',
 ): Buffer {
   const name = resolveAlgorithm(algorithm);
-  return createHmac(name, derivedKey(name, keySalt, secret)).update(toBuffer(value)).digest();
+  return createHmac(name, derivedKey(name, keySalt, secret))
+    .update(toBuffer(value))
+    .digest();
 }
 
 /** Derived keys by algorithm, salt and secret: the same few are used for every request. */
