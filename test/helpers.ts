@@ -1,3 +1,4 @@
+import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../src/core/logger.js';
 
 /** A 50-character secret used throughout the tests. */
@@ -50,4 +51,21 @@ export const inCI = process.env.CI === 'true' || process.env.CI === '1';
 /** Print a loud skip notice (local runs only). */
 export function announceSkip(what: string, why: string): void {
   console.warn(`\n!!! SKIPPING ${what}: ${why}\n!!! (in CI, with CI=true, this is a failure)\n`);
+}
+
+/** A TCP server that accepts connections and never answers (a hung database). */
+export async function silentServer(): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets: Socket[] = [];
+  const server: Server = createServer((socket) => sockets.push(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }

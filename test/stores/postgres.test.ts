@@ -1,4 +1,3 @@
-import { createServer, type Server, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, InvalidSessionKey, StoreUnavailable } from '../../src/core/errors.js';
@@ -6,7 +5,7 @@ import { createSessionManager } from '../../src/core/manager.js';
 import { createPostgresStore, postgresSchema } from '../../src/stores/postgres.js';
 import { resolveStore } from '../../src/stores/resolve.js';
 import type { SessionStore } from '../../src/stores/types.js';
-import { announceSkip, createRecordingLogger, inCI, SECRET } from '../helpers.js';
+import { announceSkip, createRecordingLogger, inCI, SECRET, silentServer } from '../helpers.js';
 import { describeStoreContract } from './contract.js';
 
 const URL = process.env.SESSIONKIT_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -32,23 +31,6 @@ if (skip) announceSkip('PostgreSQL store tests', `no PostgreSQL server at ${URL}
 
 const settings = { logger: createRecordingLogger() };
 const inAnHour = () => new Date(Date.now() + 3_600_000);
-
-/** A TCP server that accepts connections and never answers (a hung database). */
-async function silentServer(): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets: Socket[] = [];
-  const server: Server = createServer((socket) => sockets.push(socket));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 describeStoreContract({
   name: 'postgres',
