@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../src/core/logger.js';
+import type { SessionRecord } from '../src/stores/types.js';
 
 /** A 50-character secret used throughout the tests. */
 export const SECRET = 'sessionkit-tests-secret-key-0123456789-abcdefghijkl';
@@ -69,3 +70,14 @@ export async function silentServer(): Promise<{ port: number; close(): Promise<v
       }),
   };
 }
+
+/** A session record for `key` expiring in `maxAge` seconds, for store-level tests. */
+export const record = (key: string, data: string, maxAge: number): SessionRecord => ({
+  key,
+  data,
+  maxAge,
+  expireDate: new Date(Date.now() + maxAge * 1000),
+});
+
+/** A key no other test uses. */
+export const uniqueKey = (): string => `k${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;

@@ -13,8 +13,8 @@ import {
 import { createMemoryStore } from '../../src/stores/memory.js';
 import { createRedisStore } from '../../src/stores/redis.js';
 import { createSqliteStore } from '../../src/stores/sqlite.js';
-import type { SessionRecord, SessionStore } from '../../src/stores/types.js';
-import { createClock, createRecordingLogger, type RecordingLogger, SECRET } from '../helpers.js';
+import type { SessionStore } from '../../src/stores/types.js';
+import { createClock, createRecordingLogger, type RecordingLogger, record, SECRET } from '../helpers.js';
 import { listens, skipWithout } from '../services/probe.js';
 import { REDIS_URL, rawRedis, redisProblem } from '../services/redis.js';
 import { describeStoreContract } from './contract.js';
@@ -79,13 +79,6 @@ function failingCache(): SessionStore {
   };
   return { ...createMemoryStore(), name: 'failing', create: fail, update: fail, set: fail };
 }
-
-const record = (key: string, data: string, maxAge: number): SessionRecord => ({
-  key,
-  data,
-  maxAge,
-  expireDate: new Date(Date.now() + maxAge * 1000),
-});
 
 describe('createCachedDbStore', () => {
   let n = 0;

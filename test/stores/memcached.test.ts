@@ -12,8 +12,7 @@ import {
   memcachedExpiry,
 } from '../../src/stores/memcached.js';
 import { resolveStore } from '../../src/stores/resolve.js';
-import type { SessionRecord } from '../../src/stores/types.js';
-import { SECRET } from '../helpers.js';
+import { record, SECRET, uniqueKey } from '../helpers.js';
 import { ensureMemcached, MEMCACHED_PORTS } from '../services/memcached.js';
 import { skipWithout } from '../services/probe.js';
 import { describeStoreContract } from './contract.js';
@@ -29,14 +28,6 @@ const problem = await ensureMemcached().then(
 const skip = skipWithout(`memcached tests (127.0.0.1:${MEMCACHED_PORTS.join(', :')})`, problem);
 /** Unique to this file, so parallel test files never share keys. */
 const PREFIX = `sessionkit.test.memcached.${process.pid}.`;
-
-const record = (key: string, data: string, maxAge: number): SessionRecord => ({
-  key,
-  data,
-  maxAge,
-  expireDate: new Date(Date.now() + maxAge * 1000),
-});
-const uniqueKey = () => `k${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
 
 describeStoreContract({
   name: 'memcached (2 servers)',

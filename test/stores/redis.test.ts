@@ -13,8 +13,7 @@ import {
   type RedisSetOptions,
 } from '../../src/stores/redis.js';
 import { resolveStore } from '../../src/stores/resolve.js';
-import type { SessionRecord } from '../../src/stores/types.js';
-import { createRecordingLogger, SECRET } from '../helpers.js';
+import { createRecordingLogger, record, SECRET, uniqueKey } from '../helpers.js';
 import { freePort, hasCommand, listens, skipWithout, waitUntil } from '../services/probe.js';
 import { REDIS_URL, rawRedis, redisProblem } from '../services/redis.js';
 import { describeStoreContract } from './contract.js';
@@ -24,14 +23,6 @@ const hasRedisServer = await hasCommand('redis-server');
 /** Unique to this file, so parallel test files never share keys. */
 const PREFIX = `sessionkit.test.redis.${process.pid}.`;
 const settings = { cookieName: 'sessionid', logger: silentLogger };
-
-const record = (key: string, data: string, maxAge: number): SessionRecord => ({
-  key,
-  data,
-  maxAge,
-  expireDate: new Date(Date.now() + maxAge * 1000),
-});
-const uniqueKey = () => `k${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
 
 describeStoreContract({
   name: 'redis',
