@@ -1,8 +1,7 @@
 /** sessionkit with Koa. Run: npx tsx examples/koa/server.ts */
-import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import { session } from '../../src/adapters/koa.js';
-import { EXAMPLE_SECRET, runIfMain, type Started } from '../_run.js';
+import { EXAMPLE_SECRET, listen, runIfMain, type Started } from '../_run.js';
 
 export async function start(port = 3000, store = 'sqlite:./example-sessions.sqlite3'): Promise<Started> {
   const middleware = session<{ visits: number }>({ store, secretKey: EXAMPLE_SECRET });
@@ -13,15 +12,7 @@ export async function start(port = 3000, store = 'sqlite:./example-sessions.sqli
     ctx.type = 'text/plain';
     ctx.body = `visits: ${visits}\n`;
   });
-  const server = app.listen(port, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: async () => {
-      await new Promise((resolve) => server.close(resolve));
-      await middleware.manager.close();
-    },
-  };
+  return listen(app.listen(port, '127.0.0.1'), port, () => middleware.manager.close());
 }
 
 runIfMain(import.meta.url, start);

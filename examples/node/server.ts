@@ -1,8 +1,7 @@
 /** sessionkit on plain node:http. Run: npx tsx examples/node/server.ts */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { session } from '../../src/adapters/node.js';
-import { EXAMPLE_SECRET, runIfMain, type Started } from '../_run.js';
+import { EXAMPLE_SECRET, listen, runIfMain, type Started } from '../_run.js';
 
 export async function start(port = 3000, store = 'sqlite:./example-sessions.sqlite3'): Promise<Started> {
   const withSession = session<{ visits: number }>({ store, secretKey: EXAMPLE_SECRET });
@@ -14,14 +13,7 @@ export async function start(port = 3000, store = 'sqlite:./example-sessions.sqli
       res.end(`visits: ${visits}\n`);
     }),
   );
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: async () => {
-      await new Promise((resolve) => server.close(resolve));
-      await withSession.manager.close();
-    },
-  };
+  return listen(server, port, () => withSession.manager.close());
 }
 
 runIfMain(import.meta.url, start);
