@@ -68,6 +68,7 @@ export type {
   AnyStore,
   ClearExpiredContext,
   CookieStore,
+  DataFormat,
   SessionRecord,
   SessionStore,
   StoredSession,

@@ -1,10 +1,14 @@
 /**
- * Encoding of session data in Django's signed format (spec §2.1): `signing.dumps(data, salt=keySalt,
- * compress=True)`. Decoding never throws: tampered or malformed data becomes `null` plus a warning.
+ * Encoding of session data for server-side stores. The `django` format is Django's signed format
+ * (spec §2.1): `signing.dumps(data, salt=keySalt, compress=True)`. The `json` format is the
+ * serializer's text alone, for storage no other program reads or writes (see {@link DataFormat}).
+ * Decoding never throws: tampered or malformed data becomes `null` plus a warning.
  * @module
  */
 import { dumps, loads } from '../signing/dumps.js';
-import { BadSignature } from './errors.js';
+import { jsonSerializer } from '../signing/serializer.js';
+import type { DataFormat } from '../stores/types.js';
+import { BadSignature, SerializationError, SessionError } from './errors.js';
 import type { ResolvedSettings } from './settings.js';
 
 /** Session data: a plain object of JSON-representable values. */
@@ -26,8 +30,49 @@ export function isPlainObject(value: unknown): value is SessionData {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Build the codec for a settings object. */
-export function createCodec(settings: ResolvedSettings): SessionCodec {
+/**
+ * Build the codec for a settings object and a store's data format.
+ *
+ * The `json` codec writes the serializer's text (Django's JSONSerializer by default, so the same
+ * values are accepted or refused as with every other store) with no signature and no compression.
+ * It reads its own text and, so that switching a store's format keeps live
+ * sessions, Django's signed format too. The `django` codec reads signed data only: unsigned text in
+ * a store shared with Django is refused as corrupted.
+ */
+export function createCodec(settings: ResolvedSettings, format: DataFormat = 'django'): SessionCodec {
+  const signed = createSignedCodec(settings);
+  return format === 'json' ? createJsonCodec(settings, signed) : signed;
+}
+
+/** Django's signed format: `[.]base64url:base62 timestamp:base64url SHA-256 signature`. */
+const SIGNED_SHAPE = /^\.?[\w-]*:[0-9A-Za-z]+:[\w-]{43}$/;
+
+function createJsonCodec(settings: ResolvedSettings, signed: SessionCodec): SessionCodec {
+  const serializer = settings.serializer ?? jsonSerializer;
+  return {
+    encode(data) {
+      try {
+        return serializer.dumps(data);
+      } catch (error) {
+        if (error instanceof SessionError) throw error;
+        throw new SerializationError('The serializer could not serialize the value', { cause: error });
+      }
+    },
+    decode(text) {
+      if (SIGNED_SHAPE.test(text)) return signed.decode(text);
+      try {
+        const value = serializer.loads(text);
+        if (isPlainObject(value)) return value;
+        settings.logger.warn('Session data is not an object; using an empty session', { type: typeof value });
+      } catch (error) {
+        settings.logger.warn('Session data corrupted', { error: String(error) });
+      }
+      return null;
+    },
+  };
+}
+
+function createSignedCodec(settings: ResolvedSettings): SessionCodec {
   const serializer = settings.serializer ?? undefined;
   return {
     encode(data) {

@@ -26,7 +26,10 @@ export class SessionManager<Data extends object = SessionData> {
   readonly settings: ResolvedSettings;
   /** The store every session of this manager uses. */
   readonly store: AnyStore;
-  /** Encodes/decodes session data in Django's signed format. */
+  /**
+   * Encodes/decodes session data in the store's {@link DataFormat}: Django's signed format unless the
+   * store declares `dataFormat: 'json'`.
+   */
   readonly codec: SessionCodec;
   readonly #context: SessionContext;
 
@@ -34,7 +37,7 @@ export class SessionManager<Data extends object = SessionData> {
     this.settings = resolveSettings(options);
     const store = options.store ?? DEFAULT_STORE_URL;
     this.store = typeof store === 'string' ? resolveStore(store, this.settings) : store;
-    this.codec = createCodec(this.settings);
+    this.codec = createCodec(this.settings, this.store.kind === 'server' ? this.store.dataFormat : 'django');
     this.#context = { settings: this.settings, codec: this.codec, store: this.store };
   }
 

@@ -1,9 +1,11 @@
 /**
  * Shared by the cache stores (Redis, memcached, cached-db): Django's key prefixes and URL parsing
- * (`redis://host:port/0?prefix=...&timeout=...`, `redis-cluster://h1:p1,h2:p2`, `memcached://h1:p1,h2:p2`).
+ * (`redis://host:port/0?prefix=...&timeout=...&format=json`, `redis-cluster://h1:p1,h2:p2`, `memcached://h1:p1,h2:p2`).
  * @module
  */
 import { ConfigError } from '../core/errors.js';
+import { checkDataFormat } from './_shared.js';
+import type { DataFormat } from './types.js';
 
 /** Django's cache-backend key prefix (spec §4.2), prepended to the session key without a separator. */
 export const CACHE_KEY_PREFIX = 'django.contrib.sessions.cache';
@@ -25,9 +27,11 @@ export interface CacheUrl {
   prefix: string | undefined;
   /** `timeout` query parameter, in milliseconds. */
   timeoutMs: number | undefined;
+  /** `format` query parameter (`django` or `json`). */
+  dataFormat: DataFormat | undefined;
 }
 
-const KNOWN_PARAMS = new Set(['prefix', 'timeout']);
+const KNOWN_PARAMS = new Set(['prefix', 'timeout', 'format']);
 
 /**
  * Parse `url`; `defaultPort` fills in hosts written without a port.
@@ -41,7 +45,9 @@ export function parseCacheUrl(url: string, defaultPort: number): CacheUrl {
   const params = new URLSearchParams(queryAt === -1 ? '' : url.slice(queryAt + 1));
   for (const name of params.keys()) {
     if (!KNOWN_PARAMS.has(name)) {
-      throw new ConfigError(`Unknown parameter ${name} in the ${scheme} store URL; use prefix or timeout.`);
+      throw new ConfigError(
+        `Unknown parameter ${name} in the ${scheme} store URL; use prefix, timeout or format.`,
+      );
     }
   }
   let authority = base.slice(colon + 1).replace(/^\/\//, '');
@@ -62,7 +68,9 @@ export function parseCacheUrl(url: string, defaultPort: number): CacheUrl {
       throw new ConfigError(`Store URL parameter timeout must be a positive integer (ms), not ${timeout}.`);
     }
   }
-  return { scheme, base, auth, hosts, prefix: params.get('prefix') ?? undefined, timeoutMs };
+  const format = params.get('format') ?? undefined;
+  const dataFormat = format === undefined ? undefined : checkDataFormat(format, 'django', scheme);
+  return { scheme, base, auth, hosts, prefix: params.get('prefix') ?? undefined, timeoutMs, dataFormat };
 }
 
 function withPort(host: string, defaultPort: number, url: string): string {

@@ -4,6 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { ConfigError, StoreUnavailable } from '../core/errors.js';
+import type { DataFormat } from './types.js';
 
 /** Django's session table name. */
 export const DJANGO_SESSION_TABLE = 'django_session';
@@ -93,4 +94,13 @@ export async function withTimeout<T>(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Check a store's `dataFormat` option. @throws {ConfigError} for anything but `django` or `json`. */
+export function checkDataFormat(value: unknown, fallback: DataFormat, store: string): DataFormat {
+  if (value === undefined) return fallback;
+  if (value === 'django' || value === 'json') return value;
+  throw new ConfigError(
+    `${store} store dataFormat must be 'django' or 'json', not ${JSON.stringify(value)}.`,
+  );
 }

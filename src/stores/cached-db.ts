@@ -78,6 +78,8 @@ export function createCachedDbStore(options: CachedDbStoreOptions): SessionStore
 
   return {
     kind: 'server',
+    // The core encodes for the store of record; the cache keeps the same text.
+    dataFormat: db.dataFormat,
     name: 'cached-db',
     async load(key, now) {
       const hit = await quietly('Error reading from cache', null, () => cache.load(key, now));

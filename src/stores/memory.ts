@@ -1,16 +1,25 @@
 /**
  * The in-process memory store: a bounded LRU (`lru-cache`) for tests and single-process apps. It never
- * grows past `max` sessions; the least recently used are evicted first.
+ * grows past `max` sessions; the least recently used are evicted first. Session data is kept as the
+ * serializer's JSON text (`dataFormat: 'json'`): it never leaves the process, so there is nothing to
+ * sign, as with Django's in-memory cache backend.
  * @module
  */
 import { LRUCache } from 'lru-cache';
 import { ConfigError } from '../core/errors.js';
-import type { ClearExpiredContext, SessionRecord, SessionStore, StoredSession } from './types.js';
+import { checkDataFormat } from './_shared.js';
+import type { ClearExpiredContext, DataFormat, SessionRecord, SessionStore, StoredSession } from './types.js';
 
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
   /** Most sessions kept; older ones are evicted (least recently used first). @default 10000 */
   max?: number;
+  /**
+   * How session data is kept. `json` (unsigned serializer text) is the fastest and safe in process
+   * memory; `django` keeps Django's signed format, e.g. to test the exact bytes a database store would
+   * hold. @default 'json'
+   */
+  dataFormat?: DataFormat;
 }
 
 interface Entry {
@@ -27,6 +36,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
   const max = options.max ?? 10_000;
   if (!Number.isInteger(max) || max < 1)
     throw new ConfigError(`memory store max must be a positive integer, not ${max}.`);
+  const dataFormat = checkDataFormat(options.dataFormat, 'json', 'memory');
   const cache = new LRUCache<string, Entry>({ max, ttlAutopurge: false });
 
   const put = (record: SessionRecord): void => {
@@ -44,6 +54,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
   return {
     kind: 'server',
     name: 'memory',
+    dataFormat,
     async load(key: string, now: Date): Promise<StoredSession | null> {
       const entry = cache.get(key);
       if (entry === undefined || entry.expireDate.getTime() <= now.getTime()) return null;

@@ -14,7 +14,7 @@ import { createPostgresStore } from './postgres.js';
 import { createRedisStoreFromUrl } from './redis.js';
 import { createSignedCookieStore } from './signed-cookie.js';
 import { createSqliteStore } from './sqlite.js';
-import type { AnyStore } from './types.js';
+import type { AnyStore, DataFormat } from './types.js';
 
 /** Builds a store from its URL. */
 export type StoreFactory = (
@@ -36,11 +36,17 @@ function intParam(url: string, name: string): number | undefined {
   return n;
 }
 
+function stringParam(url: string, name: string): string | undefined {
+  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+  return new URLSearchParams(query).get(name) ?? undefined;
+}
+
 const stripQuery = (text: string): string => (text.includes('?') ? text.slice(0, text.indexOf('?')) : text);
 
 /** Store factories by URL scheme (without the colon). */
 export const storeFactories: Record<string, StoreFactory> = {
-  memory: (url) => createMemoryStore({ max: intParam(url, 'max') }),
+  memory: (url) =>
+    createMemoryStore({ max: intParam(url, 'max'), dataFormat: stringParam(url, 'format') as DataFormat }),
   sqlite: (url) => createSqliteStore({ path: stripQuery(afterScheme(url)) || ':memory:' }),
   file: (url, settings) =>
     createFileStore({

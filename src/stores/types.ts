@@ -5,9 +5,21 @@
  * @module
  */
 
+/**
+ * How the core encodes session data for a store.
+ * - `django`: Django's signed, timestamped, compressed format (`signing.dumps(..., compress=True)`),
+ *   byte-compatible with Django's `session_data`. Required when Django shares the store; also guards
+ *   against anyone who can write to the store but does not know the secret key.
+ * - `json`: the serializer's text alone (Django's JSONSerializer output by default): no HMAC, no zlib,
+ *   a fraction of the CPU per request. For storage only this application reads and writes, such as
+ *   the in-process memory store (Django's own cache backends also store unsigned data). A `json`
+ *   store still reads `django` data, so switching an existing store keeps its live sessions.
+ */
+export type DataFormat = 'django' | 'json';
+
 /** What a server-side store keeps for one session. */
 export interface StoredSession {
-  /** The session data, exactly as the core encoded it (Django's signed format). */
+  /** The session data, exactly as the core encoded it (see {@link DataFormat}). */
   data: string;
   /**
    * When the session expires, if the store records it (db stores do). Stores that record it must not
@@ -62,6 +74,8 @@ export interface SessionStore {
   readonly kind: 'server';
   /** Short name for logs and errors, e.g. `sqlite`, `redis`. */
   readonly name: string;
+  /** How the core encodes session data for this store. @default 'django' */
+  readonly dataFormat?: DataFormat;
   /** The live session stored under `key`, or `null` when there is none (missing or expired at `now`). */
   load(key: string, now: Date): Promise<StoredSession | null>;
   /** Whether a session is stored under `key` (expired or not, as Django's `exists`). */

@@ -47,10 +47,11 @@ function mutate(text: string, rand: () => number): string {
 }
 
 describe('bad input fuzzing', () => {
-  it('decodes random and mutated session data to nothing, never throwing', () => {
+  it('decodes random and mutated signed session data to nothing, never throwing', () => {
     const rand = prng(1);
     const logger = createRecordingLogger();
-    const sessions = createSessionManager({ secretKey: SECRET, store: createMemoryStore(), logger });
+    const store = createMemoryStore({ dataFormat: 'django' });
+    const sessions = createSessionManager({ secretKey: SECRET, store, logger });
     const valid = sessions.codec.encode({
       user: 42,
       text: 'Grüße 🎉',
@@ -67,9 +68,26 @@ describe('bad input fuzzing', () => {
     expect(logger.records.length).toBe(3000);
   });
 
-  it('refuses validly signed payloads that are not JSON objects, or are zip bombs', () => {
+  it('decodes random and mutated unsigned JSON data to an object or nothing, never throwing', () => {
+    const rand = prng(3);
     const logger = createRecordingLogger();
     const sessions = createSessionManager({ secretKey: SECRET, store: createMemoryStore(), logger });
+    const valid = sessions.codec.encode({ user: 42, text: 'Grüße 🎉', list: [1, 2, 3], nested: { a: null } });
+    let refused = 0;
+    for (let i = 0; i < 3000; i++) {
+      const input = i % 2 === 0 ? randomString(rand, 120) : mutate(valid, rand);
+      const decoded = sessions.codec.decode(input);
+      if (decoded === null) refused++;
+      else expect(decoded.constructor).toBe(Object);
+    }
+    expect(refused).toBeGreaterThan(1500);
+    expect(logger.records.length).toBe(refused);
+  });
+
+  it('refuses validly signed payloads that are not JSON objects, or are zip bombs', () => {
+    const logger = createRecordingLogger();
+    const store = createMemoryStore({ dataFormat: 'django' });
+    const sessions = createSessionManager({ secretKey: SECRET, store, logger });
     const signer = new TimestampSigner({ key: SECRET, salt: sessions.settings.keySalt });
     const payloads = [
       b64Encode('[1,2,3]'),

@@ -35,6 +35,12 @@ describeStoreContract({
   createStore: () => createMemcachedStore({ servers, prefix: PREFIX }),
 });
 
+describeStoreContract({
+  name: 'memcached (dataFormat json)',
+  skip,
+  createStore: () => createMemcachedStore({ servers, prefix: `${PREFIX}json.`, dataFormat: 'json' }),
+});
+
 describe.skipIf(skip)('createMemcachedStore', () => {
   const raw = new Map<string, memjs.Client>();
   const rawGet = async (server: string, key: string) =>

@@ -30,6 +30,12 @@ describeStoreContract({
   createStore: () => createRedisStore({ url: REDIS_URL, prefix: PREFIX }),
 });
 
+describeStoreContract({
+  name: 'redis (dataFormat json)',
+  skip,
+  createStore: () => createRedisStoreFromUrl(`${REDIS_URL}?prefix=${PREFIX}json.&format=json`),
+});
+
 describe.skipIf(skip)('createRedisStore', () => {
   let raw: Awaited<ReturnType<typeof rawRedis>>;
   beforeAll(async () => {
