@@ -189,8 +189,8 @@ export function countQueries(label: string, pool: object): Counter {
 export function countCalls(store: SessionStore): { store: SessionStore; counter: Counter } {
   const counts: Counts = new Map();
   const counted =
-    <A extends unknown[], R>(name: string, fn: (...args: A) => Promise<R>) =>
-    (...args: A): Promise<R> => {
+    <A extends unknown[], R>(name: string, fn: (...args: A) => R) =>
+    (...args: A): R => {
       bump(counts, name);
       return fn(...args);
     };

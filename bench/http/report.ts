@@ -22,8 +22,8 @@ const ms = (value: number): string => value.toFixed(2);
 const pct = (value: number | undefined): string => (value === undefined ? '' : `${Math.round(value * 100)}%`);
 
 /** One table per phase: req/s, p50 and p99 latency per variant (medians over rounds). */
-export function printTables(runs: readonly VariantRun[]): void {
-  for (const phase of PHASES) {
+export function printTables(runs: readonly VariantRun[], phases: typeof PHASES = PHASES): void {
+  for (const phase of phases) {
     const rows = runs.map(({ variant, phases }) => {
       const r = phases.get(phase.name)!;
       return [variant.name, fmtInt(r.rps), pct(r.spread), ms(r.p50), ms(r.p99)];
@@ -52,10 +52,10 @@ function ratioOf(runs: readonly VariantRun[], numerator: string, denominator: st
 }
 
 /** The req/s ratios per phase, with the target and whether every phase meets it. */
-export function printRatios(runs: readonly VariantRun[], rounds: number): void {
+export function printRatios(runs: readonly VariantRun[], rounds: number, phases: typeof PHASES = PHASES): void {
   const rows = RATIOS.map((ratio) => {
-    const values = PHASES.map((phase) => ratioOf(runs, ratio.numerator, ratio.denominator, phase.name));
-    const missed = PHASES.filter((_, i) => values[i]! < (ratio.target ?? 0)).map((p) => p.name);
+    const values = phases.map((phase) => ratioOf(runs, ratio.numerator, ratio.denominator, phase.name));
+    const missed = phases.filter((_, i) => values[i]! < (ratio.target ?? 0)).map((p) => p.name);
     const met =
       ratio.target === undefined || values.some(Number.isNaN)
         ? ''
@@ -67,7 +67,7 @@ export function printRatios(runs: readonly VariantRun[], rounds: number): void {
   });
   printTable(
     `Ratios of req/s (median of the ${rounds} per-round ratios)`,
-    ['ratio', ...PHASES.map((p) => p.name), 'target', 'met'],
+    ['ratio', ...phases.map((p) => p.name), 'target', 'met'],
     rows,
   );
 }

@@ -4,7 +4,7 @@
  * generator (autocannon) runs in this process; only one server is under load at a time.
  *
  *   npx tsx bench/http/run.ts [--quick] [--only node-bare,node-sessionkit] [--connections 50]
- *                             [--seconds 2] [--rounds 3] [--cpu-prof <dir>]
+ *                             [--seconds 2] [--rounds 3] [--cpu-prof <dir>] [--phases /counter,mixed]
  *
  * Each phase (`/counter`, `/read`, `/untouched`, mixed) runs in rounds; a round measures every variant
  * for `--seconds`, in a rotating order, so a load spike from elsewhere on the machine hits all
@@ -28,6 +28,7 @@ const { values } = parseArgs({
     seconds: { type: 'string' },
     rounds: { type: 'string' },
     'cpu-prof': { type: 'string' },
+    phases: { type: 'string' },
   },
 });
 const connections = Number(values.connections);
@@ -37,6 +38,10 @@ const warmUp = values.quick ? 0.5 : 1;
 const only = values.only?.split(',').map((name) => name.trim());
 const selected = only ? VARIANTS.filter((v) => only.includes(v.name)) : VARIANTS;
 const cpuProfDir = values['cpu-prof'] ?? null;
+const phaseNames = values.phases?.split(',').map((name) => name.trim());
+const phases = phaseNames ? PHASES.filter((p) => phaseNames.includes(p.name)) : PHASES;
+if (phases.length === 0)
+  throw new Error(`--phases matched no phase (known: ${PHASES.map((p) => p.name)})`);
 if (cpuProfDir !== null) mkdirSync(cpuProfDir, { recursive: true });
 if (selected.length === 0)
   throw new Error(`--only matched no variant (known: ${VARIANTS.map((v) => v.name)})`);
@@ -78,7 +83,7 @@ try {
     });
     run.phases.set('warm-up', warm);
   }
-  for (const phase of PHASES) {
+  for (const phase of phases) {
     for (let round = 0; round < rounds; round++) {
       for (let i = 0; i < runs.length; i++) {
         const run = runs[(i + round) % runs.length]!;
@@ -103,8 +108,8 @@ try {
 for (const run of runs) {
   for (const [name, list] of run.rounds) run.phases.set(name, combine(list));
 }
-printTables(runs);
-printRatios(runs, rounds);
+printTables(runs, phases);
+printRatios(runs, rounds, phases);
 const verified = printVerification(runs);
 console.log(`\n# total ${((Date.now() - began) / 1000).toFixed(0)} s, load average ${load()} at the end`);
 if (!verified) process.exitCode = 1;

@@ -12,11 +12,15 @@
  * they become pass-throughs — so middleware that wraps the same methods after us (compression,
  * on-headers) keeps working.
  *
- * Cost: only `writeHead` is wrapped up front (Node's `write`, `end` and `flushHeaders` all call it
- * before sending anything); `write`, `end` and `flushHeaders` are wrapped when the session becomes
- * modified (or at once with `saveEveryRequest`), since only a save makes finalizing asynchronous.
- * Every property added to an Express response costs a fresh hidden class (Express changes its
- * prototype), so untouched and read-only requests add one.
+ * How the four are intercepted depends on the response:
+ * - Express (any framework that swaps the response's prototype per request): through the shared
+ *   prototype layer of `./_layers.ts`, so nothing is added to the response object (each property added
+ *   after a prototype swap costs microseconds, and slows Node's own code on that object).
+ * - A plain `ServerResponse`, or one whose chain already has an own `end`/`write`/... (another
+ *   library's override): as own properties. Only `writeHead` is wrapped up front (Node's `write`,
+ *   `end` and `flushHeaders` all call it before sending anything); the others are wrapped when the
+ *   session becomes modified (or at once with `saveEveryRequest`), since only a save makes
+ *   finalizing asynchronous.
  * @module
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
@@ -24,8 +28,14 @@ import type { ModifiedWatcher, Session } from '../core/session.js';
 import { finalizeHandleNow, type SessionHandle, type SessionRuntime } from '../http/options.js';
 import { isSecureRequest } from '../http/request.js';
 import type { FinalizeResult } from '../http/response.js';
+import {
+  hookResponse,
+  type HookedName as Name,
+  nodeResponseMethods,
+  releaseResponse,
+  setRequestSession,
+} from './_layers.js';
 
-type Name = 'writeHead' | 'write' | 'end' | 'flushHeaders';
 type Method = (this: ServerResponse, ...args: unknown[]) => unknown;
 
 /** What {@link attachSession} gives back. */
@@ -55,8 +65,12 @@ function applyHeaders(res: ServerResponse, headers: unknown): void {
 function applyResult(res: ServerResponse, result: FinalizeResult): void {
   if (result.setCookie.length > 0) {
     const existing = res.getHeader('Set-Cookie');
-    const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
-    res.setHeader('Set-Cookie', [...list, ...result.setCookie]);
+    if (existing === undefined) res.setHeader('Set-Cookie', result.setCookie);
+    else
+      res.setHeader('Set-Cookie', [
+        ...(Array.isArray(existing) ? existing : [String(existing)]),
+        ...result.setCookie,
+      ]);
   }
   if (result.vary !== null) res.setHeader('Vary', result.vary);
 }
@@ -85,7 +99,8 @@ class NodeSession<Data extends object> implements AttachedSession<Data>, Modifie
   /** The methods the wrappers replaced (the prototype's, or another middleware's wrappers). */
   readonly original: Record<Name, Method>;
   #writesWrapped = false;
-  #queue: Array<[Name, unknown[]]> = [];
+  /** Calls made while a save is pending, replayed in order once it settles. */
+  #queue: Array<[Name, unknown[]]> | null = null;
 
   constructor(runtime: SessionRuntime<Data>, req: IncomingMessage, res: ServerResponse) {
     this.#runtime = runtime;
@@ -93,6 +108,11 @@ class NodeSession<Data extends object> implements AttachedSession<Data>, Modifie
     this.session = this.#handle.session;
     this.#req = req;
     this.#res = res;
+    if (hookResponse(res, this)) {
+      this.original = nodeResponseMethods();
+      this.#writesWrapped = true;
+      return;
+    }
     const target = res as unknown as Record<Name, Method>;
     // `write`, `end` and `flushHeaders` are read when wrapped: on an Express response every property
     // access is a slow lookup (its hidden class is new on every request).
@@ -160,7 +180,7 @@ class NodeSession<Data extends object> implements AttachedSession<Data>, Modifie
   #call(name: Name, args: unknown[], writeHeadStatus?: number): unknown {
     const res = this.#res;
     if (this.state === 'finalizing') {
-      this.#queue.push([name, args]);
+      this.#queue?.push([name, args]);
       return DEFERRED_RETURN[name](res);
     }
     const status = writeHeadStatus ?? res.statusCode;
@@ -189,22 +209,24 @@ class NodeSession<Data extends object> implements AttachedSession<Data>, Modifie
       this.abort(error);
       return DEFERRED_RETURN[name](res);
     }
-    this.#queue.push([name, args]);
-    if (outcome instanceof Promise) {
-      this.wrapWrites(); // already done: only a modified session (or saveEveryRequest) gets here
-      outcome.then(
-        (result) => this.finish(result),
-        (error: unknown) => this.abort(error),
-      );
-    } else {
+    if (!(outcome instanceof Promise)) {
+      // Nothing to wait for: set the headers and let the call through, as if never intercepted.
       this.finish(outcome);
+      return this.original[name].apply(res, args);
     }
+    this.#queue = [[name, args]];
+    this.wrapWrites(); // already done: only a modified session (or saveEveryRequest) gets here
+    outcome.then(
+      (result) => this.finish(result),
+      (error: unknown) => this.abort(error),
+    );
     return DEFERRED_RETURN[name](res);
   }
 
   finish(result: FinalizeResult): void {
     const res = this.#res;
     this.state = 'done';
+    releaseResponse(res); // from now on every call passes straight through
     if (res.headersSent) {
       this.#runtime.settings.logger.warn(
         'Response headers were sent before the session was saved; cookie not set',
@@ -213,7 +235,8 @@ class NodeSession<Data extends object> implements AttachedSession<Data>, Modifie
       applyResult(res, result);
     }
     const queue = this.#queue;
-    this.#queue = [];
+    this.#queue = null;
+    if (queue === null) return;
     for (const [name, args] of queue) {
       try {
         this.original[name].apply(res, args);
@@ -236,7 +259,7 @@ class NodeSession<Data extends object> implements AttachedSession<Data>, Modifie
   abort(error: unknown): void {
     this.wrapWrites(); // so the handler's later writes are dropped
     this.state = 'failed';
-    this.#queue = [];
+    this.#queue = null;
     const res = this.#res;
     if (res.headersSent) {
       res.destroy();
@@ -279,6 +302,6 @@ export function attachSession<Data extends object>(
   res: ServerResponse,
 ): AttachedSession<Data> {
   const binding = new NodeSession(runtime, req, res);
-  (req as IncomingMessage & { session: Session<Data> }).session = binding.session;
+  setRequestSession(req, res, binding.session);
   return binding;
 }

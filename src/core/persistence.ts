@@ -17,9 +17,11 @@ import type { Session, SessionContext } from './session.js';
  * all its sessions (each call names the session), so opening a session allocates none of it.
  */
 export interface Persistence {
-  load(session: Session): Promise<SessionData>;
+  /** Synchronous when the store answers synchronously. */
+  load(session: Session): SessionData | Promise<SessionData>;
   exists(session: Session, key: string): Promise<boolean>;
-  save(session: Session, mustCreate: boolean): Promise<void>;
+  /** Synchronous (and may throw) when the store answers synchronously. */
+  save(session: Session, mustCreate: boolean): void | Promise<void>;
   create(session: Session): Promise<void>;
   destroy(session: Session, key: string | null): Promise<void>;
   cycleKey(session: Session, data: SessionData): Promise<void>;
@@ -65,8 +67,57 @@ export function isStoredSessionExpired(
 export function serverSession(context: SessionContext, store: SessionStore): Persistence {
   const { settings, codec } = context;
 
+  /** The data of what `store.load` found (`null`: nothing under the key). */
+  const loaded = (
+    session: Session,
+    key: string,
+    stored: StoredSession | null,
+    now: number,
+  ): SessionData | Promise<SessionData> => {
+    if (stored === null) {
+      session.setKey(null);
+      return {};
+    }
+    // An empty file is Django's file-store placeholder for a session being created: no data yet.
+    const data = stored.data === '' ? {} : (codec.decode(stored.data) ?? {});
+    if (stored.expireDate === undefined && isStoredSessionExpired(stored, data, now, settings.cookieAge)) {
+      return Promise.resolve(store.delete(key)).then(() => {
+        session.setKey(null);
+        return {};
+      });
+    }
+    return data;
+  };
+
+  /** Write `data` under `key`: an atomic create or update, as Django's `save(must_create)`. */
+  const write = (
+    session: Session,
+    key: string,
+    data: SessionData,
+    mustCreate: boolean,
+  ): void | Promise<void> => {
+    const now = settings.now();
+    const expiry = data[EXPIRY_KEY];
+    const record = {
+      key,
+      data: codec.encode(data),
+      expireDate: computeExpiryDate(expiry, now, settings.cookieAge),
+      maxAge: computeExpiryAge(expiry, now, settings.cookieAge),
+    };
+    store.validateKey?.(key);
+    const written = mustCreate ? store.create(record) : store.update(record);
+    const settle = (ok: boolean): void => {
+      if (!ok) {
+        if (mustCreate) throw new CreateError(`Session key ${key} already exists`);
+        throw new UpdateError(`Session ${key} no longer exists; it was deleted while this request ran`);
+      }
+      session.markSaved();
+    };
+    return written instanceof Promise ? written.then(settle) : settle(written);
+  };
+
   const persistence: Persistence = {
-    async load(session) {
+    load(session) {
       const key = session.sessionKey;
       if (key === null) return {};
       try {
@@ -77,19 +128,10 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
         return {};
       }
       const now = settings.now();
-      const stored = await store.load(key, new Date(now));
-      if (stored === null) {
-        session.setKey(null);
-        return {};
-      }
-      // An empty file is Django's file-store placeholder for a session being created: no data yet.
-      const data = stored.data === '' ? {} : (codec.decode(stored.data) ?? {});
-      if (stored.expireDate === undefined && isStoredSessionExpired(stored, data, now, settings.cookieAge)) {
-        await store.delete(key);
-        session.setKey(null);
-        return {};
-      }
-      return data;
+      const stored = store.load(key, new Date(now));
+      return stored instanceof Promise
+        ? stored.then((found) => loaded(session, key, found, now))
+        : loaded(session, key, stored, now);
     },
 
     async exists(_session, key) {
@@ -97,25 +139,13 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
       return store.exists(key);
     },
 
-    async save(session, mustCreate) {
+    save(session, mustCreate) {
       const key = session.sessionKey;
       if (key === null) return persistence.create(session);
-      const data = await session.dataForSave(mustCreate);
-      const now = settings.now();
-      const expiry = data[EXPIRY_KEY];
-      const record = {
-        key,
-        data: codec.encode(data),
-        expireDate: computeExpiryDate(expiry, now, settings.cookieAge),
-        maxAge: computeExpiryAge(expiry, now, settings.cookieAge),
-      };
-      store.validateKey?.(key);
-      if (mustCreate) {
-        if (!(await store.create(record))) throw new CreateError(`Session key ${key} already exists`);
-      } else if (!(await store.update(record))) {
-        throw new UpdateError(`Session ${key} no longer exists; it was deleted while this request ran`);
-      }
-      session.markSaved();
+      const data = session.dataForSave(mustCreate);
+      return data instanceof Promise
+        ? data.then((ready) => write(session, key, ready, mustCreate))
+        : write(session, key, data, mustCreate);
     },
 
     // Keys are 165 bits of CSPRNG output, so no exists() probe: the atomic create catches a collision.

@@ -153,8 +153,8 @@ export class Session<Data extends object = SessionData> {
 
   /** @internal Forget the pending change set after a successful save. */
   markSaved(): void {
-    this.#set?.clear();
-    this.#deleted?.clear();
+    this.#set = null;
+    this.#deleted = null;
     this.#cleared = false;
   }
 
@@ -172,27 +172,44 @@ export class Session<Data extends object = SessionData> {
     return this.#persist;
   }
 
-  /** Django's `_get_session`: mark accessed and return the cached data, loading it on first use. */
-  async #data(noLoad = false): Promise<SessionData> {
+  /**
+   * Django's `_get_session`: mark accessed and return the cached data, loading it on first use.
+   * Synchronous once loaded: the dict-like methods then resolve without another promise hop.
+   */
+  #data(noLoad = false): SessionData | Promise<SessionData> {
     this.accessed = true;
     if (this.#cache !== null) return this.#cache;
     if (this.#key === null || noLoad) {
       this.#cache = {};
       return this.#cache;
     }
-    this.#loading ??= this.load().then((data) => {
-      this.#cache ??= data;
-      return this.#cache;
-    });
-    try {
-      return await this.#loading;
-    } finally {
-      this.#loading = null;
+    if (this.#loading !== null) return this.#loading;
+    const loaded = this.#loadNow();
+    if (!(loaded instanceof Promise)) {
+      this.#cache = loaded;
+      return loaded;
     }
+    this.#loading = loaded
+      .then((data) => {
+        this.#cache ??= data;
+        return this.#cache;
+      })
+      .finally(() => {
+        this.#loading = null;
+      });
+    return this.#loading;
+  }
+
+  /** The stored data, synchronously when the store answers synchronously. */
+  #loadNow(): SessionData | Promise<SessionData> {
+    const persistence = this.#persistence();
+    return persistence instanceof Promise
+      ? persistence.then((p) => p.load(this as Session))
+      : persistence.load(this as Session);
   }
 
   /** @internal Data for saving: Django's `_get_session(no_load=must_create)`. */
-  dataForSave(mustCreate: boolean): Promise<SessionData> {
+  dataForSave(mustCreate: boolean): SessionData | Promise<SessionData> {
     return this.#data(mustCreate);
   }
 
@@ -220,13 +237,15 @@ export class Session<Data extends object = SessionData> {
   async get<K extends keyof Data & string>(key: K): Promise<Data[K] | undefined>;
   async get<K extends keyof Data & string>(key: K, defaultValue: Data[K]): Promise<Data[K]>;
   async get(key: string, defaultValue?: unknown): Promise<unknown> {
-    const data = await this.#data();
+    const loaded = this.#data();
+    const data = loaded instanceof Promise ? await loaded : loaded;
     return Object.hasOwn(data, key) ? data[key] : defaultValue;
   }
 
   /** Store `value` under `key`. Marks the session accessed and modified. */
   async set<K extends keyof Data & string>(key: K, value: Data[K]): Promise<void> {
-    const data = await this.#data();
+    const loaded = this.#data();
+    const data = loaded instanceof Promise ? await loaded : loaded;
     data[key] = value;
     this.#markSet(key);
   }
@@ -390,7 +409,7 @@ export class Session<Data extends object = SessionData> {
    * expired key is discarded (fixation defence); tampered data gives `{}` and a logged warning.
    */
   async load(): Promise<Partial<Data>> {
-    return (await (await this.#persistence()).load(this as Session)) as Partial<Data>;
+    return (await this.#loadNow()) as Partial<Data>;
   }
 
   /** Whether a session is stored under `key` (always `false` for signed cookies). */
@@ -400,7 +419,18 @@ export class Session<Data extends object = SessionData> {
 
   /** Persist the session. Without a key, creates one. A vanished record throws {@link UpdateError}. */
   async save(options: SaveOptions = {}): Promise<void> {
-    await (await this.#persistence()).save(this as Session, options.mustCreate ?? false);
+    await this.saveNow(options.mustCreate ?? false);
+  }
+
+  /**
+   * @internal {@link save}, synchronous when the store answers synchronously (then it may throw).
+   * The HTTP layer uses it to finalize a response without a promise hop.
+   */
+  saveNow(mustCreate = false): void | Promise<void> {
+    const persistence = this.#persistence();
+    return persistence instanceof Promise
+      ? persistence.then((p) => p.save(this as Session, mustCreate))
+      : persistence.save(this as Session, mustCreate);
   }
 
   /** Create a new, empty record under a fresh key (Django's `create`); marks the session modified. */

@@ -171,8 +171,8 @@ export function decideFinalize<Data extends object>(
 }
 
 /** `maxAge`/`expires` of the cookie from loaded data, as getExpireAtBrowserClose/getExpiryAge compute them. */
-function cookieExpiry(
-  session: Session<object>,
+function cookieExpiry<Data extends object>(
+  session: Session<Data>,
   data: Record<string, unknown>,
 ): [maxAge: number | null, expires: string | null] {
   const settings = session.settings;
@@ -185,12 +185,59 @@ function cookieExpiry(
   return [maxAge, httpDate(settings.now() + maxAge * 1000)];
 }
 
+/** A save error as the response sees it: a vanished record is Django's `SessionInterrupted`. */
+function interrupted(error: unknown): unknown {
+  return hasErrorCode(error, UpdateError.code) ? new SessionInterrupted({ cause: error }) : error;
+}
+
+/** Add the session cookie for the saved session. */
+function addSessionCookie<Data extends object>(
+  session: Session<Data>,
+  context: FinalizeContext,
+  result: FinalizeResult,
+  maxAge: number | null,
+  expires: string | null,
+): FinalizeResult {
+  const settings = session.settings;
+  const secure = isSecure(settings, context.secureRequest);
+  result.setCookie.push(sessionCookie(settings, session.sessionKey ?? '', expires, maxAge, secure));
+  return result;
+}
+
 /**
  * The second half of {@link finalizeSession}, after {@link decideFinalize} said a save is due: save
- * (not on 5xx) and add the session cookie.
+ * (not on 5xx) and add the session cookie. Synchronous when the data is loaded and the store answers
+ * synchronously (then it may throw).
  * @internal
  */
-export async function completeFinalize<Data extends object>(
+export function completeFinalize<Data extends object>(
+  session: Session<Data>,
+  context: FinalizeContext,
+  result: FinalizeResult,
+): FinalizeResult | Promise<FinalizeResult> {
+  const data = session.peek();
+  if (data === null) return completeFinalizeUnloaded(session, context, result);
+  const [maxAge, expires] = cookieExpiry(session, data);
+  if (context.status >= 500) return result;
+  let saved: void | Promise<void>;
+  try {
+    saved = session.saveNow();
+  } catch (error) {
+    throw interrupted(error);
+  }
+  if (saved instanceof Promise) {
+    return saved.then(
+      () => addSessionCookie(session, context, result, maxAge, expires),
+      (error: unknown) => {
+        throw interrupted(error);
+      },
+    );
+  }
+  return addSessionCookie(session, context, result, maxAge, expires);
+}
+
+/** {@link completeFinalize} when nothing was loaded: the expiry questions may load the session. */
+async function completeFinalizeUnloaded<Data extends object>(
   session: Session<Data>,
   context: FinalizeContext,
   result: FinalizeResult,
@@ -198,10 +245,7 @@ export async function completeFinalize<Data extends object>(
   const settings = session.settings;
   let maxAge: number | null = null;
   let expires: string | null = null;
-  const data = session.peek();
-  if (data !== null) {
-    [maxAge, expires] = cookieExpiry(session as Session<object>, data);
-  } else if (!(await session.getExpireAtBrowserClose())) {
+  if (!(await session.getExpireAtBrowserClose())) {
     // NB: getExpireAtBrowserClose may load the session (spec §7 item 131); Django does the same.
     maxAge = Math.trunc(await session.getExpiryAge());
     expires = httpDate(settings.now() + maxAge * 1000);
@@ -210,19 +254,9 @@ export async function completeFinalize<Data extends object>(
   try {
     await session.save();
   } catch (error) {
-    if (hasErrorCode(error, UpdateError.code)) throw new SessionInterrupted({ cause: error });
-    throw error;
+    throw interrupted(error);
   }
-  result.setCookie.push(
-    sessionCookie(
-      settings,
-      session.sessionKey ?? '',
-      expires,
-      maxAge,
-      isSecure(settings, context.secureRequest),
-    ),
-  );
-  return result;
+  return addSessionCookie(session, context, result, maxAge, expires);
 }
 
 /**
@@ -238,7 +272,7 @@ export function finalizeNow<Data extends object>(
   if (!decideFinalize(session, context, result)) return result;
   const data = session.peek();
   if (context.status >= 500 && data !== null) {
-    cookieExpiry(session as Session<object>, data); // same side effects (clock reads) as the full path
+    cookieExpiry(session, data); // same side effects (clock reads) as the full path
     return result;
   }
   return completeFinalize(session, context, result);

@@ -10,7 +10,7 @@ import { consoleLogger, type Logger } from '../core/logger.js';
 import type { ResolvedSettings } from '../core/settings.js';
 import { CACHED_DB_KEY_PREFIX } from './_cache.js';
 import { resolveStore } from './resolve.js';
-import type { SessionRecord, SessionStore, StoredSession } from './types.js';
+import type { MaybePromise, SessionRecord, SessionStore, StoredSession } from './types.js';
 
 export { CACHED_DB_KEY_PREFIX };
 
@@ -57,7 +57,7 @@ export function createCachedDbStore(options: CachedDbStoreOptions): SessionStore
   const logger = options.logger ?? consoleLogger;
 
   /** Cache failures are logged and swallowed (Django ≥ 5.1: "Error saving to cache"). */
-  async function quietly<T>(what: string, fallback: T, operation: () => Promise<T>): Promise<T> {
+  async function quietly<T>(what: string, fallback: T, operation: () => MaybePromise<T>): Promise<T> {
     try {
       return await operation();
     } catch (error) {

@@ -55,7 +55,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
     kind: 'server',
     name: 'memory',
     dataFormat,
-    async load(key: string, now: Date): Promise<StoredSession | null> {
+    // Answers synchronously (the contract allows it): a request needs no promise hop for this store.
+    load(key: string, now: Date): StoredSession | null {
       const entry = cache.get(key);
       if (entry === undefined || entry.expireDate.getTime() <= now.getTime()) return null;
       return { data: entry.data, expireDate: entry.expireDate };
@@ -63,12 +64,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
     async exists(key) {
       return cache.has(key);
     },
-    async create(record) {
+    create(record) {
       if (cache.has(record.key)) return false;
       put(record);
       return true;
     },
-    async update(record) {
+    update(record) {
       if (!cache.has(record.key)) return false;
       put(record);
       return true;
@@ -76,7 +77,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
     async set(record) {
       put(record);
     },
-    async delete(key) {
+    delete(key) {
       cache.delete(key);
     },
     async clearExpired(context: ClearExpiredContext) {

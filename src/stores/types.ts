@@ -58,9 +58,16 @@ export interface ClearExpiredContext {
   onProgress?: (deleted: number, total?: number) => void;
 }
 
+/** A value, or a promise of it: stores that answer from memory may answer synchronously. */
+export type MaybePromise<T> = T | Promise<T>;
+
 /**
  * A server-side session store. Implement this interface to plug in your own storage; run
  * `test/stores/contract.ts` against it to check it honours the contract.
+ *
+ * `load`, `create`, `update` and `delete` may return their result directly instead of a promise
+ * (the memory store does): a request then needs no promise hop for the store at all. Either way
+ * the core treats thrown errors and rejections alike.
  *
  * @example
  * const store: SessionStore = {
@@ -77,13 +84,13 @@ export interface SessionStore {
   /** How the core encodes session data for this store. @default 'django' */
   readonly dataFormat?: DataFormat;
   /** The live session stored under `key`, or `null` when there is none (missing or expired at `now`). */
-  load(key: string, now: Date): Promise<StoredSession | null>;
+  load(key: string, now: Date): MaybePromise<StoredSession | null>;
   /** Whether a session is stored under `key` (expired or not, as Django's `exists`). */
   exists(key: string): Promise<boolean>;
   /** Insert `record` only if its key is free. Resolves `false` when the key is taken (never overwrites). */
-  create(record: SessionRecord): Promise<boolean>;
+  create(record: SessionRecord): MaybePromise<boolean>;
   /** Update `record` only if its key exists. Resolves `false` when it does not (never resurrects). */
-  update(record: SessionRecord): Promise<boolean>;
+  update(record: SessionRecord): MaybePromise<boolean>;
   /**
    * Unconditional write (insert or overwrite), used by the cached-db store to fill its cache. Optional:
    * the core never calls it, because a plain save must never overwrite (create) or resurrect (update).
@@ -91,7 +98,7 @@ export interface SessionStore {
    */
   set?(record: SessionRecord): Promise<void>;
   /** Delete the session under `key`; deleting a missing key is not an error. */
-  delete(key: string): Promise<void>;
+  delete(key: string): MaybePromise<void>;
   /** Delete expired sessions and resolve how many were deleted. Absent when the store expires entries itself. */
   clearExpired?(context: ClearExpiredContext): Promise<number>;
   /** Create the storage (e.g. the `django_session` table and index) if missing. Idempotent. */

@@ -65,8 +65,9 @@ export function describeStoreContract(target: ContractTarget): void {
       manager = make();
     });
     afterEach(async () => {
-      if (store.kind === 'server')
-        for (const key of opened.splice(0)) await store.delete(key).catch(() => {});
+      const server = store;
+      if (server.kind === 'server')
+        for (const key of opened.splice(0)) await Promise.resolve(key).then((k) => server.delete(k)).catch(() => {});
     });
     const track = async (session: { sessionKey: string | null }) => {
       if (session.sessionKey) opened.push(session.sessionKey);
