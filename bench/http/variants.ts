@@ -19,7 +19,6 @@ export const VARIANTS: readonly Variant[] = [
   { name: 'express-plain', file: 'express-plain.ts', sessions: false },
   { name: 'express-session', file: 'express-session.ts', sessions: true },
   { name: 'express-sessionkit', file: 'express-sessionkit.ts', sessions: true },
-  { name: 'x-floor', file: 'x-floor.ts', sessions: true },
   { name: 'x-floor-async', file: 'x-floor-async.ts', sessions: true },
   { name: 'fastify-plain', file: 'fastify-plain.ts', sessions: false },
   { name: 'fastify-session', file: 'fastify-session.ts', sessions: true },
@@ -43,7 +42,6 @@ export const RATIOS: readonly Ratio[] = [
     denominator: 'express-plain',
     target: 0.85,
   },
-  { label: 'x-floor / plain', numerator: 'x-floor', denominator: 'express-plain' },
   { label: 'x-floor-async / plain', numerator: 'x-floor-async', denominator: 'express-plain' },
   {
     label: 'sessionkit-express / express-session',

@@ -4,18 +4,21 @@
  *
  * After such a swap, V8 makes each property added to the object expensive (about 2 µs apiece here,
  * and Node's own response code runs slower on the object afterwards), so wrapping `res.end` & co. as
- * own properties, or setting `req.session`, costs more than the whole session logic. Instead, one
- * shared *layer* object is inserted, once, into the prototype chain right above Node's class
- * (`app.response` → Express's `res` → **layer** → `ServerResponse.prototype`). Its methods look the
- * request up in a WeakMap and either hand the call to the session bound to it or pass it straight to
- * Node's method, so responses without a session (other apps in the process) are unaffected.
+ * own properties, or setting `req.session`, costs more than the whole session logic. Instead, shared
+ * hooks are installed, once, on the framework's own base prototype: the object right above Node's
+ * class in the chain (`app.response` → **Express's `res`** → `ServerResponse.prototype`). The hook
+ * methods look the response up in a Map and either hand the call to the session bound to it or pass
+ * it straight to Node's method, so responses without a session (other apps in the process) are
+ * unaffected. Installing them there, rather than inserting an object into the chain, keeps every
+ * other property lookup on the response as short as before.
  *
- * Requests get the same treatment for `req.session` (see {@link setRequestSession}).
+ * Requests get a `session` accessor the same way (see {@link setRequestSession}).
  *
- * Because the layer sits below the framework's shared prototype, it survives the framework swapping
- * prototypes again (an Express sub-app sets `subapp.response`, which has the same parent). Objects
- * whose chain holds an own method of the same name (another library's override) are not layered:
- * the caller falls back to own properties, which is always correct.
+ * Because the hooks sit on the framework's shared base, they survive the framework swapping
+ * prototypes again (an Express sub-app sets `subapp.response`, which has the same base). Chains
+ * where that base (or anything between it and the object) already has an own property of the same
+ * name (another library's override) are left alone: the caller falls back to own properties, which
+ * is always correct.
  * @module
  */
 import { IncomingMessage, ServerResponse } from 'node:http';
@@ -28,7 +31,7 @@ export type HookedName = (typeof HOOKED_METHODS)[number];
 
 type Method = (this: ServerResponse, ...args: unknown[]) => unknown;
 
-/** What the response layer forwards a call to. */
+/** What the response hooks forward a call to. */
 export interface ResponseHooks {
   writeHead(args: unknown[]): unknown;
   write(args: unknown[]): unknown;
@@ -37,6 +40,7 @@ export interface ResponseHooks {
 }
 
 const RESPONSE_BASE = ServerResponse.prototype as unknown as Record<HookedName, Method>;
+const REQUEST_BASE = IncomingMessage.prototype;
 
 /**
  * Hooked responses. A Map, not a WeakMap: a WeakMap entry per request makes every young-generation
@@ -55,22 +59,19 @@ function sweep(): void {
   sweepAt = Math.max(SWEEP_FLOOR, responseHooks.size * 2);
 }
 
-function createResponseLayer(): object {
-  const layer = Object.create(RESPONSE_BASE) as Record<HookedName, Method>;
-  for (const name of HOOKED_METHODS) {
+/** The hook methods installed on a framework's response base. */
+const RESPONSE_HOOKS: PropertyDescriptorMap = Object.fromEntries(
+  HOOKED_METHODS.map((name) => {
     // Node's method is looked up at call time, so later patches of Node's prototype still run.
     const method = function (this: ServerResponse, ...args: unknown[]): unknown {
       const hooks = responseHooks.get(this);
       return hooks === undefined ? RESPONSE_BASE[name].apply(this, args) : hooks[name](args);
     };
-    Object.defineProperty(layer, name, { value: method, writable: true, configurable: true });
-  }
-  return layer;
-}
+    return [name, { value: method, writable: true, configurable: true }];
+  }),
+);
 
-const REQUEST_BASE = IncomingMessage.prototype;
-
-/** Where a layered request's session is kept: its response's `res.locals` (a null-prototype dictionary). */
+/** Where a hooked request's session is kept: its response's `res.locals` (a null-prototype dictionary). */
 const SESSION = Symbol('sessionkit.session');
 
 type Locals = Record<PropertyKey, unknown>;
@@ -80,9 +81,9 @@ function localsOf(res: unknown): Locals | null {
   return typeof locals === 'object' && locals !== null ? (locals as Locals) : null;
 }
 
-function createRequestLayer(): object {
-  const layer = Object.create(REQUEST_BASE) as object;
-  Object.defineProperty(layer, 'session', {
+/** The `session` accessor installed on a framework's request base. */
+const REQUEST_HOOKS: PropertyDescriptorMap = {
+  session: {
     configurable: true,
     get(this: { res?: unknown }): unknown {
       return localsOf(this.res)?.[SESSION];
@@ -91,53 +92,69 @@ function createRequestLayer(): object {
     set(this: object, value: unknown) {
       Object.defineProperty(this, 'session', { value, writable: true, enumerable: true, configurable: true });
     },
-  });
-  return layer;
-}
+  },
+};
 
-const RESPONSE_LAYER = createResponseLayer();
-const REQUEST_LAYER = createRequestLayer();
-
-/** Per framework prototype: whether it can be layered (cached; prototypes are long-lived). */
-const layerable = new WeakMap<object, boolean>();
+/** Framework bases that carry our hooks. */
+const installed = new WeakSet<object>();
+/** Per first prototype of an object: whether its chain carries our hooks (cached; prototypes live long). */
+const hookable = new WeakMap<object, boolean>();
+/** The last prototype found hookable: one app's requests all have the same one. */
+let lastHookable: object | null = null;
 
 /**
- * Make sure `object`'s chain runs through `layer` and resolve true, or resolve false when it should
- * not be layered: no framework prototype between it and `base` (own properties are cheap then), a
- * chain not ending in `base`, or an own property named in `names` somewhere on the way.
+ * Make sure `object`'s chain carries `hooks` on its framework base and resolve true, or resolve false
+ * when it should not: no framework prototype between it and `base` (own properties are cheap then), a
+ * chain not ending in `base`, or an own property of the same name on the way.
  */
-function ensureLayer(object: object, base: object, layer: object, names: readonly string[]): boolean {
+function ensureHooks(object: object, base: object, hooks: PropertyDescriptorMap): boolean {
   const first = Object.getPrototypeOf(object) as object | null;
-  if (first === null || first === base || first === layer) return false;
-  const known = layerable.get(first);
+  if (first === null || first === base) return false;
+  if (first === lastHookable) return true;
+  const known = hookable.get(first);
+  if (known === true) lastHookable = first;
   if (known !== undefined) return known;
+  const names = Object.keys(hooks);
   let ok = false;
-  let current: object | null = first;
-  while (current !== null) {
-    if (names.some((name) => Object.hasOwn(current as object, name))) break;
-    const parent = Object.getPrototypeOf(current) as object | null;
-    if (parent === layer) {
+  for (let current: object | null = first; current !== null; ) {
+    if (installed.has(current)) {
       ok = true;
       break;
     }
+    if (names.some((name) => Object.hasOwn(current as object, name))) break;
+    const parent = Object.getPrototypeOf(current) as object | null;
     if (parent === base) {
-      Object.setPrototypeOf(current, layer);
+      Object.defineProperties(current, hooks);
+      installed.add(current);
       ok = true;
       break;
     }
     current = parent;
   }
-  layerable.set(first, ok);
+  hookable.set(first, ok);
   return ok;
 }
 
+/** Framework response prototypes whose chain already carried the hooks before this request. */
+const hookedBefore = new WeakSet<object>();
+let lastHookedBefore: object | null = null;
+
 /**
- * Route `res`'s `writeHead`/`write`/`end`/`flushHeaders` to `hooks` through the shared layer.
+ * Route `res`'s `writeHead`/`write`/`end`/`flushHeaders` to `hooks` through the shared hooks.
  * Resolves false (and does nothing) when `res` should be wrapped with own properties instead.
+ *
+ * Own-property wrappers that other middleware put on `res` before us (compression, on-headers) call
+ * the method they captured, which resolves to our hook once the hooks are installed. So `res` itself
+ * is only inspected on the first request through a prototype, when such a wrapper may have captured
+ * Node's method: that request is wrapped with own properties.
  */
 export function hookResponse(res: ServerResponse, hooks: ResponseHooks): boolean {
-  for (const name of HOOKED_METHODS) if (Object.hasOwn(res, name)) return false;
-  if (!ensureLayer(res, RESPONSE_BASE, RESPONSE_LAYER, HOOKED_METHODS)) return false;
+  const proto = Object.getPrototypeOf(res) as object | null;
+  if (proto !== lastHookedBefore && (proto === null || !hookedBefore.has(proto))) {
+    if (proto !== null && ensureHooks(res, RESPONSE_BASE, RESPONSE_HOOKS)) hookedBefore.add(proto);
+    return false;
+  }
+  lastHookedBefore = proto;
   if (responseHooks.size >= sweepAt) sweep();
   responseHooks.set(res, hooks);
   return true;
@@ -148,7 +165,7 @@ export function releaseResponse(res: ServerResponse): void {
   responseHooks.delete(res);
 }
 
-/** Node's own response methods (what the layer passes unhooked calls to), resolved now. */
+/** Node's own response methods (what the hooks pass unhooked calls to), resolved now. */
 export function nodeResponseMethods(): Record<HookedName, Method> {
   return {
     writeHead: RESPONSE_BASE.writeHead,
@@ -161,18 +178,33 @@ export function nodeResponseMethods(): Record<HookedName, Method> {
 /**
  * Set `req.session`. On a framework request that links its response as `req.res` and has a
  * `res.locals` dictionary (Express, both documented), the session is kept under a private symbol in
- * `res.locals` and read through the request layer's `session` getter, so nothing is added to `req`.
+ * `res.locals` and read through the shared `session` accessor, so nothing is added to `req`.
  * Otherwise it is a plain own property.
  */
 export function setRequestSession(req: IncomingMessage, res: ServerResponse, session: unknown): void {
   const linked = (req as { res?: unknown }).res === res ? localsOf(res) : null;
-  if (
-    linked !== null &&
-    !Object.hasOwn(req, 'session') &&
-    ensureLayer(req, REQUEST_BASE, REQUEST_LAYER, ['session'])
-  ) {
+  if (linked !== null && !Object.hasOwn(req, 'session') && ensureHooks(req, REQUEST_BASE, REQUEST_HOOKS)) {
     linked[SESSION] = session;
   } else {
     (req as IncomingMessage & { session: unknown }).session = session;
   }
+}
+
+/**
+ * The session {@link setRequestSession} attached to `req`, read without walking `req`'s prototype
+ * chain when it sits in `res.locals`; `undefined` when none was attached.
+ */
+export function requestSession(req: IncomingMessage): unknown {
+  const linked = localsOf((req as { res?: unknown }).res)?.[SESSION];
+  return linked !== undefined ? linked : (req as { session?: unknown }).session;
+}
+
+/** @internal For tests: how many responses are routed to hooks right now. */
+export function hookedResponseCount(): number {
+  return responseHooks.size;
+}
+
+/** @internal For tests: drop entries of closed or finished responses now (normally on growth). */
+export function sweepHookedResponses(): void {
+  sweep();
 }

@@ -64,13 +64,8 @@ function applyHeaders(res: ServerResponse, headers: unknown): void {
 
 function applyResult(res: ServerResponse, result: FinalizeResult): void {
   if (result.setCookie.length > 0) {
-    const existing = res.getHeader('Set-Cookie');
-    if (existing === undefined) res.setHeader('Set-Cookie', result.setCookie);
-    else
-      res.setHeader('Set-Cookie', [
-        ...(Array.isArray(existing) ? existing : [String(existing)]),
-        ...result.setCookie,
-      ]);
+    // Keeps any Set-Cookie the handler set; one cookie goes as a string (Node copies an array).
+    res.appendHeader('Set-Cookie', result.setCookie.length === 1 ? result.setCookie[0]! : result.setCookie);
   }
   if (result.vary !== null) res.setHeader('Vary', result.vary);
 }
@@ -211,7 +206,9 @@ class NodeSession<Data extends object> implements AttachedSession<Data>, Modifie
     }
     if (!(outcome instanceof Promise)) {
       // Nothing to wait for: set the headers and let the call through, as if never intercepted.
-      this.finish(outcome);
+      this.state = 'done';
+      releaseResponse(res);
+      applyResult(res, outcome);
       return this.original[name].apply(res, args);
     }
     this.#queue = [[name, args]];

@@ -30,6 +30,7 @@ import { ConfigError } from '../core/errors.js';
 import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
 import { createSessionRuntime, type SessionMiddlewareOptions } from '../http/options.js';
+import { requestSession } from './_layers.js';
 import { attachSession } from './_node.js';
 
 export type { SessionMiddlewareOptions } from '../http/options.js';
@@ -61,7 +62,7 @@ export function session<Data extends object = SessionData>(
  * @throws {ConfigError} when the session middleware did not run for this request.
  */
 export function getSession<Data extends object = SessionData>(req: Request): Session<Data> {
-  const value = (req as unknown as { session?: Session<Data> }).session;
+  const value = requestSession(req) as Session<Data> | undefined;
   if (value === undefined || value === null) {
     throw new ConfigError('No session on this request: add app.use(session({ ... })) before this route.');
   }

@@ -59,7 +59,7 @@ function createJsonCodec(settings: ResolvedSettings, signed: SessionCodec): Sess
       }
     },
     decode(text) {
-      if (SIGNED_SHAPE.test(text)) return signed.decode(text);
+      if (text.charCodeAt(0) !== 0x7b /* { */ && SIGNED_SHAPE.test(text)) return signed.decode(text);
       try {
         const value = serializer.loads(text);
         if (isPlainObject(value)) return value;

@@ -63,6 +63,15 @@ export function isStoredSessionExpired(
   return computeExpiryAge(fileStyleExpiry(data, stored.modifiedAt, cookieAge), nowMs, cookieAge) <= 0;
 }
 
+/** After a store's create/update: mark the session saved, or throw what Django raises. */
+function settle(session: Session, key: string, mustCreate: boolean, ok: boolean): void {
+  if (!ok) {
+    if (mustCreate) throw new CreateError(`Session key ${key} already exists`);
+    throw new UpdateError(`Session ${key} no longer exists; it was deleted while this request ran`);
+  }
+  session.markSaved();
+}
+
 /** Persistence for server-side stores. */
 export function serverSession(context: SessionContext, store: SessionStore): Persistence {
   const { settings, codec } = context;
@@ -106,14 +115,9 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
     };
     store.validateKey?.(key);
     const written = mustCreate ? store.create(record) : store.update(record);
-    const settle = (ok: boolean): void => {
-      if (!ok) {
-        if (mustCreate) throw new CreateError(`Session key ${key} already exists`);
-        throw new UpdateError(`Session ${key} no longer exists; it was deleted while this request ran`);
-      }
-      session.markSaved();
-    };
-    return written instanceof Promise ? written.then(settle) : settle(written);
+    return written instanceof Promise
+      ? written.then((ok) => settle(session, key, mustCreate, ok))
+      : settle(session, key, mustCreate, written);
   };
 
   const persistence: Persistence = {

@@ -61,6 +61,12 @@ export interface SaveOptions {
   mustCreate?: boolean;
 }
 
+/** Remove `item` from `list` in place, if present. */
+function remove(list: string[], item: string): void {
+  const at = list.indexOf(item);
+  if (at !== -1) list.splice(at, 1);
+}
+
 /**
  * A visitor's session. Dict-like and async: every read may load the data from the store on first use.
  * @typeParam Data the shape of your session data.
@@ -80,8 +86,9 @@ export class Session<Data extends object = SessionData> {
   #cache: SessionData | null = null;
   #loading: Promise<SessionData> | null = null;
   // Created on first change: most requests change nothing.
-  #set: Set<string> | null = null;
-  #deleted: Set<string> | null = null;
+  // Small arrays rather than Sets: a request changes a key or two, and this runs on every change.
+  #set: string[] | null = null;
+  #deleted: string[] | null = null;
   #cleared = false;
   #persist: Persistence | null = null;
 
@@ -214,9 +221,9 @@ export class Session<Data extends object = SessionData> {
   }
 
   #noteSet(key: string): void {
-    if (this.#set === null) this.#set = new Set();
-    this.#set.add(key);
-    this.#deleted?.delete(key);
+    if (this.#set === null) this.#set = [key];
+    else if (!this.#set.includes(key)) this.#set.push(key);
+    if (this.#deleted !== null) remove(this.#deleted, key);
   }
 
   #markSet(key: string): void {
@@ -226,9 +233,9 @@ export class Session<Data extends object = SessionData> {
 
   #markDeleted(key: string): void {
     this.modified = true;
-    if (this.#deleted === null) this.#deleted = new Set();
-    this.#deleted.add(key);
-    this.#set?.delete(key);
+    if (this.#deleted === null) this.#deleted = [key];
+    else if (!this.#deleted.includes(key)) this.#deleted.push(key);
+    if (this.#set !== null) remove(this.#set, key);
   }
 
   // ---- dict-like API ---------------------------------------------------------------------------------
@@ -331,8 +338,8 @@ export class Session<Data extends object = SessionData> {
     this.accessed = true;
     this.modified = true;
     this.#cleared = true;
-    this.#set?.clear();
-    this.#deleted?.clear();
+    this.#set = null;
+    this.#deleted = null;
   }
 
   /**

@@ -24,16 +24,22 @@ function escapeChar(char: string): string {
   return SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
+// The same set, for a quick test: most strings need no escaping at all.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters Python escapes.
+const HAS_ESCAPE = /["\\\u0000-\u001f\u007f-\uffff]/;
+
 /** Python's `encode_basestring_ascii`: astral characters come out as surrogate pairs, as in Python. */
 function quote(text: string): string {
-  return `"${text.replace(NEEDS_ESCAPE, escapeChar)}"`;
+  return HAS_ESCAPE.test(text) ? `"${text.replace(NEEDS_ESCAPE, escapeChar)}"` : `"${text}"`;
 }
 
 function formatNumber(value: number): string {
   if (Number.isNaN(value)) return 'NaN';
   if (value === Number.POSITIVE_INFINITY) return 'Infinity';
   if (value === Number.NEGATIVE_INFINITY) return '-Infinity';
-  // An integral number is written as a Python int: all digits, never `1e+21`.
+  // An integral number is written as a Python int: all digits, never `1e+21`. Up to 2^53 String()
+  // already writes every digit.
+  if (Number.isSafeInteger(value)) return String(value);
   if (Number.isInteger(value)) return BigInt(value).toString();
   return pythonFloatRepr(value);
 }
@@ -86,17 +92,22 @@ function write(input: unknown, key: string, stack: Set<object>): string | undefi
   stack.add(object);
   let out: string;
   if (Array.isArray(object)) {
-    const items: string[] = [];
-    for (let i = 0; i < object.length; i++) items.push(write(object[i], String(i), stack) ?? 'null');
-    out = `[${items.join(',')}]`;
+    out = '[';
+    for (let i = 0; i < object.length; i++) {
+      out += `${i === 0 ? '' : ','}${write(object[i], String(i), stack) ?? 'null'}`;
+    }
+    out += ']';
   } else {
     const record = object as Record<string, unknown>;
-    const members: string[] = [];
+    out = '{';
+    let first = true;
     for (const name of Object.keys(record)) {
       const item = write(record[name], name, stack);
-      if (item !== undefined) members.push(`${quote(name)}:${item}`);
+      if (item === undefined) continue;
+      out += `${first ? '' : ','}${quote(name)}:${item}`;
+      first = false;
     }
-    out = `{${members.join(',')}}`;
+    out += '}';
   }
   stack.delete(object);
   return out;

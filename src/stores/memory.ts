@@ -25,6 +25,11 @@ export interface MemoryStoreOptions {
 interface Entry {
   data: string;
   expireDate: Date;
+  /**
+   * Wall-clock expiry (`Date.now()` + maxAge), as a cache TTL: decides whether create/update/exists
+   * see the entry. `expireDate` (the session clock) decides what load returns.
+   */
+  deadline: number;
 }
 
 /**
@@ -37,18 +42,29 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
   if (!Number.isInteger(max) || max < 1)
     throw new ConfigError(`memory store max must be a positive integer, not ${max}.`);
   const dataFormat = checkDataFormat(options.dataFormat, 'json', 'memory');
-  const cache = new LRUCache<string, Entry>({ max, ttlAutopurge: false });
+  // Expiry is checked here, not with lru-cache's TTLs: cheaper per request, same semantics.
+  const cache = new LRUCache<string, Entry>({ max });
 
   const put = (record: SessionRecord): void => {
     if (record.maxAge <= 0) {
       cache.delete(record.key);
       return;
     }
-    cache.set(
-      record.key,
-      { data: record.data, expireDate: record.expireDate },
-      { ttl: record.maxAge * 1000 },
-    );
+    const entry = {
+      data: record.data,
+      expireDate: record.expireDate,
+      deadline: Date.now() + record.maxAge * 1000,
+    };
+    cache.set(record.key, entry);
+  };
+
+  /** Whether a live entry is stored under `key` (an expired one is dropped). */
+  const has = (key: string): boolean => {
+    const entry = cache.peek(key);
+    if (entry === undefined) return false;
+    if (entry.deadline > Date.now()) return true;
+    cache.delete(key);
+    return false;
   };
 
   return {
@@ -59,18 +75,22 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
     load(key: string, now: Date): StoredSession | null {
       const entry = cache.get(key);
       if (entry === undefined || entry.expireDate.getTime() <= now.getTime()) return null;
+      if (entry.deadline <= Date.now()) {
+        cache.delete(key);
+        return null;
+      }
       return { data: entry.data, expireDate: entry.expireDate };
     },
     async exists(key) {
-      return cache.has(key);
+      return has(key);
     },
     create(record) {
-      if (cache.has(record.key)) return false;
+      if (has(record.key)) return false;
       put(record);
       return true;
     },
     update(record) {
-      if (!cache.has(record.key)) return false;
+      if (!has(record.key)) return false;
       put(record);
       return true;
     },

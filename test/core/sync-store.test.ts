@@ -1,0 +1,67 @@
+/**
+ * Stores may answer synchronously (the memory store does). The core must then behave exactly as with
+ * promises: a synchronous throw is a rejection, a `false` from update is SessionInterrupted.
+ */
+import { describe, expect, it } from 'vitest';
+import { SessionInterrupted, StoreUnavailable, UpdateError } from '../../src/core/errors.js';
+import { createSessionManager } from '../../src/core/manager.js';
+import { finalizeSession } from '../../src/http/response.js';
+import { createMemoryStore } from '../../src/stores/memory.js';
+import type { SessionStore } from '../../src/stores/types.js';
+import { SECRET } from '../helpers.js';
+
+const response = { status: 200, secureRequest: false, existingVary: null, requestHadCookie: true };
+
+describe('synchronous stores', () => {
+  it('the memory store answers without promises', () => {
+    const store = createMemoryStore();
+    const record = { key: 'abcdefghijklmnop', data: '{}', expireDate: new Date(Date.now() + 60_000), maxAge: 60 };
+    expect(store.create(record)).toBe(true);
+    expect(store.update(record)).toBe(true);
+    expect(store.load(record.key, new Date())).toEqual({ data: '{}', expireDate: record.expireDate });
+    expect(store.delete(record.key)).toBeUndefined();
+    expect(store.load(record.key, new Date())).toBeNull();
+  });
+
+  it('turns a synchronous throw into a rejection, never a throw from get/save', async () => {
+    const down = (): never => {
+      throw new StoreUnavailable('down');
+    };
+    const store: SessionStore = {
+      ...createMemoryStore(),
+      load: down,
+      create: down,
+      update: down,
+    };
+    const sessions = createSessionManager({ secretKey: SECRET, store });
+    const existing = sessions.open('abcdefghijklmnop');
+    const read = existing.get('a');
+    expect(read).toBeInstanceOf(Promise);
+    await expect(read).rejects.toBeInstanceOf(StoreUnavailable);
+    const fresh = sessions.open();
+    await fresh.set('a', 1);
+    const saved = fresh.save();
+    expect(saved).toBeInstanceOf(Promise);
+    await expect(saved).rejects.toBeInstanceOf(StoreUnavailable);
+    await expect(finalizeSession(fresh, response)).rejects.toBeInstanceOf(StoreUnavailable);
+  });
+
+  it('reports a record deleted by a concurrent request as SessionInterrupted, synchronously stored or not', async () => {
+    const store = createMemoryStore();
+    const sessions = createSessionManager({ secretKey: SECRET, store });
+    const s = sessions.open();
+    await s.set('a', 1);
+    await s.save();
+    const again = sessions.open(s.sessionKey);
+    await again.set('a', 2);
+    store.delete(s.sessionKey!);
+    await expect(again.save()).rejects.toBeInstanceOf(UpdateError);
+    const third = sessions.open(s.sessionKey);
+    await store.create({ key: s.sessionKey!, data: '{"a":1}', expireDate: new Date(Date.now() + 9e6), maxAge: 9000 });
+    await third.set('a', 3);
+    store.delete(s.sessionKey!);
+    const finalized = finalizeSession(third, response);
+    await expect(finalized).rejects.toBeInstanceOf(SessionInterrupted);
+    await expect(finalized).rejects.toMatchObject({ status: 400 });
+  });
+});
