@@ -52,7 +52,11 @@ function ratioOf(runs: readonly VariantRun[], numerator: string, denominator: st
 }
 
 /** The req/s ratios per phase, with the target and whether every phase meets it. */
-export function printRatios(runs: readonly VariantRun[], rounds: number, phases: typeof PHASES = PHASES): void {
+export function printRatios(
+  runs: readonly VariantRun[],
+  rounds: number,
+  phases: typeof PHASES = PHASES,
+): void {
   const rows = RATIOS.map((ratio) => {
     const values = phases.map((phase) => ratioOf(runs, ratio.numerator, ratio.denominator, phase.name));
     const missed = phases.filter((_, i) => values[i]! < (ratio.target ?? 0)).map((p) => p.name);

@@ -40,8 +40,7 @@ const selected = only ? VARIANTS.filter((v) => only.includes(v.name)) : VARIANTS
 const cpuProfDir = values['cpu-prof'] ?? null;
 const phaseNames = values.phases?.split(',').map((name) => name.trim());
 const phases = phaseNames ? PHASES.filter((p) => phaseNames.includes(p.name)) : PHASES;
-if (phases.length === 0)
-  throw new Error(`--phases matched no phase (known: ${PHASES.map((p) => p.name)})`);
+if (phases.length === 0) throw new Error(`--phases matched no phase (known: ${PHASES.map((p) => p.name)})`);
 if (cpuProfDir !== null) mkdirSync(cpuProfDir, { recursive: true });
 if (selected.length === 0)
   throw new Error(`--only matched no variant (known: ${VARIANTS.map((v) => v.name)})`);

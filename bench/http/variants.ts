@@ -19,7 +19,7 @@ export const VARIANTS: readonly Variant[] = [
   { name: 'express-plain', file: 'express-plain.ts', sessions: false },
   { name: 'express-session', file: 'express-session.ts', sessions: true },
   { name: 'express-sessionkit', file: 'express-sessionkit.ts', sessions: true },
-  { name: 'x-floor-async', file: 'x-floor-async.ts', sessions: true },
+  { name: 'express-floor', file: 'express-floor.ts', sessions: true },
   { name: 'fastify-plain', file: 'fastify-plain.ts', sessions: false },
   { name: 'fastify-session', file: 'fastify-session.ts', sessions: true },
   { name: 'fastify-sessionkit', file: 'fastify-sessionkit.ts', sessions: true },
@@ -42,7 +42,11 @@ export const RATIOS: readonly Ratio[] = [
     denominator: 'express-plain',
     target: 0.85,
   },
-  { label: 'x-floor-async / plain', numerator: 'x-floor-async', denominator: 'express-plain' },
+  {
+    label: 'hand-written floor / plain Express',
+    numerator: 'express-floor',
+    denominator: 'express-plain',
+  },
   {
     label: 'sessionkit-express / express-session',
     numerator: 'express-sessionkit',

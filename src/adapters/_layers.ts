@@ -165,15 +165,20 @@ export function releaseResponse(res: ServerResponse): void {
   responseHooks.delete(res);
 }
 
-/** Node's own response methods (what the hooks pass unhooked calls to), resolved now. */
-export function nodeResponseMethods(): Record<HookedName, Method> {
-  return {
-    writeHead: RESPONSE_BASE.writeHead,
-    write: RESPONSE_BASE.write,
-    end: RESPONSE_BASE.end,
-    flushHeaders: RESPONSE_BASE.flushHeaders,
-  };
-}
+/**
+ * Node's own response methods (what the hooks pass unhooked calls to), shared by every request. Each
+ * looks Node's method up at call time, so later patches of Node's prototype still run.
+ */
+export const NODE_RESPONSE_METHODS: Readonly<Record<HookedName, Method>> = Object.freeze(
+  Object.fromEntries(
+    HOOKED_METHODS.map((name) => [
+      name,
+      function (this: ServerResponse, ...args: unknown[]): unknown {
+        return RESPONSE_BASE[name].apply(this, args);
+      },
+    ]),
+  ) as Record<HookedName, Method>,
+);
 
 /**
  * Set `req.session`. On a framework request that links its response as `req.res` and has a

@@ -31,7 +31,7 @@ import type { FinalizeResult } from '../http/response.js';
 import {
   hookResponse,
   type HookedName as Name,
-  nodeResponseMethods,
+  NODE_RESPONSE_METHODS,
   releaseResponse,
   setRequestSession,
 } from './_layers.js';
@@ -104,7 +104,7 @@ class NodeSession<Data extends object> implements AttachedSession<Data>, Modifie
     this.#req = req;
     this.#res = res;
     if (hookResponse(res, this)) {
-      this.original = nodeResponseMethods();
+      this.original = NODE_RESPONSE_METHODS as Record<Name, Method>; // never mutated: writes are hooked already
       this.#writesWrapped = true;
       return;
     }

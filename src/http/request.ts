@@ -23,6 +23,8 @@ export const MAX_COOKIE_VALUE_LENGTH = 4096;
 const COOKIE_OCTETS = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
 
 const identity = (value: string): string => value;
+/** Values are kept raw (Django does not percent-decode session cookies). */
+const PARSE_OPTIONS = { decode: identity };
 
 /**
  * The session cookie from a `Cookie` header. On duplicates the first wins (browsers send the cookie
@@ -38,7 +40,7 @@ export function readSessionCookie(
 ): RequestCookie {
   const text = Array.isArray(header) ? header.join('; ') : header;
   if (typeof text !== 'string' || text === '') return { value: null, present: false };
-  const raw = parse(text, { decode: identity })[cookieName];
+  const raw = parse(text, PARSE_OPTIONS)[cookieName];
   if (raw === undefined) return { value: null, present: false };
   const value = raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1) : raw;
   if (value === '' || value.length > MAX_COOKIE_VALUE_LENGTH || !COOKIE_OCTETS.test(value)) {

@@ -121,7 +121,12 @@ describe('dataFormat django', () => {
     const store = createMemoryStore({ dataFormat: 'django' });
     const sessions = createSessionManager({ secretKey: SECRET, store, logger });
     const key = 'abcdefghijklmnopqrstuvwxyz012345';
-    await store.create({ key, data: '{"admin":true}', expireDate: new Date(Date.now() + 60_000), maxAge: 60 });
+    await store.create({
+      key,
+      data: '{"admin":true}',
+      expireDate: new Date(Date.now() + 60_000),
+      maxAge: 60,
+    });
     expect(await sessions.open(key).get('admin')).toBeUndefined();
     expect(logger.records.map((r) => r.message)).toContain('Session data corrupted');
   });

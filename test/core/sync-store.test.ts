@@ -15,7 +15,12 @@ const response = { status: 200, secureRequest: false, existingVary: null, reques
 describe('synchronous stores', () => {
   it('the memory store answers without promises', () => {
     const store = createMemoryStore();
-    const record = { key: 'abcdefghijklmnop', data: '{}', expireDate: new Date(Date.now() + 60_000), maxAge: 60 };
+    const record = {
+      key: 'abcdefghijklmnop',
+      data: '{}',
+      expireDate: new Date(Date.now() + 60_000),
+      maxAge: 60,
+    };
     expect(store.create(record)).toBe(true);
     expect(store.update(record)).toBe(true);
     expect(store.load(record.key, new Date())).toEqual({ data: '{}', expireDate: record.expireDate });
@@ -57,7 +62,12 @@ describe('synchronous stores', () => {
     store.delete(s.sessionKey!);
     await expect(again.save()).rejects.toBeInstanceOf(UpdateError);
     const third = sessions.open(s.sessionKey);
-    await store.create({ key: s.sessionKey!, data: '{"a":1}', expireDate: new Date(Date.now() + 9e6), maxAge: 9000 });
+    await store.create({
+      key: s.sessionKey!,
+      data: '{"a":1}',
+      expireDate: new Date(Date.now() + 9e6),
+      maxAge: 9000,
+    });
     await third.set('a', 3);
     store.delete(s.sessionKey!);
     const finalized = finalizeSession(third, response);

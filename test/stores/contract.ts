@@ -67,7 +67,10 @@ export function describeStoreContract(target: ContractTarget): void {
     afterEach(async () => {
       const server = store;
       if (server.kind === 'server')
-        for (const key of opened.splice(0)) await Promise.resolve(key).then((k) => server.delete(k)).catch(() => {});
+        for (const key of opened.splice(0))
+          await Promise.resolve(key)
+            .then((k) => server.delete(k))
+            .catch(() => {});
     });
     const track = async (session: { sessionKey: string | null }) => {
       if (session.sessionKey) opened.push(session.sessionKey);

@@ -256,7 +256,9 @@ describe('createRedisStore outages and configuration', () => {
         server.kill('SIGKILL');
         await once(server, 'exit');
         for (let i = 0; i < 3; i++) {
-          const error = await Promise.resolve(store.load('outagekey0000000', new Date())).catch((e: unknown) => e);
+          const error = await Promise.resolve(store.load('outagekey0000000', new Date())).catch(
+            (e: unknown) => e,
+          );
           expect(error).toBeInstanceOf(StoreUnavailable);
           // Not the 5 s timeout: the offline client rejects at once.
           expect((error as Error).message).not.toMatch(/did not answer/);
