@@ -26,7 +26,7 @@ export interface StoreFixture {
 
 /** Every store, in table order. */
 export const STORE_NAMES = [
-  ...['memory', 'sqlite', 'file', 'signed-cookie', 'postgres', 'mysql'],
+  ...['memory', 'memory-django', 'sqlite', 'file', 'signed-cookie', 'postgres', 'mysql'],
   ...['redis', 'redis-cluster', 'memcached', 'cached-db'],
 ] as const;
 
@@ -47,6 +47,11 @@ const factories: Record<(typeof STORE_NAMES)[number], () => Promise<StoreFixture
   async memory() {
     const { createMemoryStore } = await import('../src/stores/memory.js');
     return local('memory', createMemoryStore({ max: 1_000_000 }));
+  },
+  // The memory store keeping Django's signed format, as every database store does: the codec's cost.
+  async 'memory-django'() {
+    const { createMemoryStore } = await import('../src/stores/memory.js');
+    return local('memory-django', createMemoryStore({ max: 1_000_000, dataFormat: 'django' }));
   },
   async sqlite() {
     const { createSqliteStore } = await import('../src/stores/sqlite.js');
