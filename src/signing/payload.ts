@@ -3,10 +3,10 @@
  * optionally zlib-compressed (`.` prefix), base64url without padding.
  * @module
  */
-import { deflateSync, inflateSync } from 'node:zlib';
 import { ConfigError, MalformedPayload, SerializationError, SessionError } from '../core/errors.js';
 import { b64Decode, b64Encode } from './base64url.js';
 import type { JsonSerializer } from './serializer.js';
+import { deflate, inflate } from './zlib-fast.js';
 
 /** Default cap on the inflated size of a compressed payload: 1 MiB. */
 export const DEFAULT_MAX_DECOMPRESSED_BYTES = 1024 * 1024;
@@ -33,7 +33,7 @@ export function encodePayload(value: unknown, serializer: JsonSerializer, compre
   }
   const raw = Buffer.from(text, 'latin1');
   if (compress) {
-    const compressed = deflateSync(raw);
+    const compressed = deflate(raw);
     if (compressed.length < raw.length - 1) return `.${b64Encode(compressed)}`;
   }
   return b64Encode(raw);
@@ -55,7 +55,7 @@ export function decodePayload(
   let data = b64Decode(compressed ? text.slice(1) : text);
   if (compressed) {
     try {
-      data = inflateSync(data, { maxOutputLength: maxDecompressedBytes });
+      data = inflate(data, { maxOutputLength: maxDecompressedBytes });
     } catch (error) {
       const tooLarge = (error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE';
       throw new MalformedPayload(
