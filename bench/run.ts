@@ -14,7 +14,7 @@ const BENCHMARKS: Array<[file: string, full: number, quick: number]> = [
   ['signing.ts', 60, 20],
   ['session-cycle.ts', 60, 30],
   ['stores.ts', 150, 60],
-  ['http/run.ts', 260, 110],
+  ['http/run.ts', 420, 150],
 ];
 
 async function runOne(file: string, limitSeconds: number): Promise<string> {
