@@ -33,6 +33,8 @@ type Method = (this: ServerResponse, ...args: unknown[]) => unknown;
 
 /** What the response hooks forward a call to. */
 export interface ResponseHooks {
+  /** The request's session, for `req.session` when `res.locals` was replaced meanwhile. */
+  readonly session: unknown;
   writeHead(args: unknown[]): unknown;
   write(args: unknown[]): unknown;
   end(args: unknown[]): unknown;
@@ -71,6 +73,11 @@ const RESPONSE_HOOKS: PropertyDescriptorMap = Object.fromEntries(
   }),
 );
 
+/** The hook functions themselves, to check that a prototype chain still resolves to them. */
+const HOOK_FUNCTIONS = Object.fromEntries(
+  HOOKED_METHODS.map((name) => [name, (RESPONSE_HOOKS[name] as PropertyDescriptor).value]),
+) as Record<HookedName, unknown>;
+
 /** Where a hooked request's session is kept: its response's `res.locals` (a null-prototype dictionary). */
 const SESSION = Symbol('sessionkit.session');
 
@@ -86,7 +93,7 @@ const REQUEST_HOOKS: PropertyDescriptorMap = {
   session: {
     configurable: true,
     get(this: { res?: unknown }): unknown {
-      return localsOf(this.res)?.[SESSION];
+      return sessionOfResponse(this.res);
     },
     // Anyone assigning `req.session` (another library, the app) gets a plain own property, as usual.
     set(this: object, value: unknown) {
@@ -149,9 +156,21 @@ let lastHookedBefore: object | null = null;
  * Node's method: that request is wrapped with own properties.
  */
 export function hookResponse(res: ServerResponse, hooks: ResponseHooks): boolean {
-  const proto = Object.getPrototypeOf(res) as object | null;
-  if (proto !== lastHookedBefore && (proto === null || !hookedBefore.has(proto))) {
-    if (proto !== null && ensureHooks(res, RESPONSE_BASE, RESPONSE_HOOKS)) hookedBefore.add(proto);
+  const proto = Object.getPrototypeOf(res) as Record<HookedName, unknown> | null;
+  if (proto === null) return false;
+  if (proto !== lastHookedBefore && !hookedBefore.has(proto)) {
+    if (ensureHooks(res, RESPONSE_BASE, RESPONSE_HOOKS)) hookedBefore.add(proto);
+    return false;
+  }
+  // Something overrode a method on the prototypes since (late instrumentation), or a second session
+  // middleware runs on this response: own-property wrappers, which always chain correctly.
+  if (
+    proto.end !== HOOK_FUNCTIONS.end ||
+    proto.writeHead !== HOOK_FUNCTIONS.writeHead ||
+    proto.write !== HOOK_FUNCTIONS.write ||
+    proto.flushHeaders !== HOOK_FUNCTIONS.flushHeaders ||
+    responseHooks.has(res)
+  ) {
     return false;
   }
   lastHookedBefore = proto;
@@ -160,9 +179,9 @@ export function hookResponse(res: ServerResponse, hooks: ResponseHooks): boolean
   return true;
 }
 
-/** Stop routing `res` to its hooks: every later call goes straight to Node. */
-export function releaseResponse(res: ServerResponse): void {
-  responseHooks.delete(res);
+/** Stop routing `res` to `hooks` (only if they are still the ones routed to): later calls go straight to Node. */
+export function releaseResponse(res: ServerResponse, hooks: ResponseHooks): void {
+  if (responseHooks.get(res) === hooks) responseHooks.delete(res);
 }
 
 /**
@@ -186,8 +205,13 @@ export const NODE_RESPONSE_METHODS: Readonly<Record<HookedName, Method>> = Objec
  * `res.locals` and read through the shared `session` accessor, so nothing is added to `req`.
  * Otherwise it is a plain own property.
  */
-export function setRequestSession(req: IncomingMessage, res: ServerResponse, session: unknown): void {
-  const linked = (req as { res?: unknown }).res === res ? localsOf(res) : null;
+export function setRequestSession(
+  req: IncomingMessage,
+  res: ServerResponse,
+  session: unknown,
+  responseHooked: boolean,
+): void {
+  const linked = responseHooked && (req as { res?: unknown }).res === res ? localsOf(res) : null;
   if (linked !== null && !Object.hasOwn(req, 'session') && ensureHooks(req, REQUEST_BASE, REQUEST_HOOKS)) {
     linked[SESSION] = session;
   } else {
@@ -196,12 +220,31 @@ export function setRequestSession(req: IncomingMessage, res: ServerResponse, ses
 }
 
 /**
- * The session {@link setRequestSession} attached to `req`, read without walking `req`'s prototype
- * chain when it sits in `res.locals`; `undefined` when none was attached.
+ * The session kept for `res`: in its `res.locals`, or, if the app replaced `res.locals`, from the
+ * response's hooks (until the session is finalized, when it is put into the new `res.locals`).
+ */
+function sessionOfResponse(res: unknown): unknown {
+  const kept = localsOf(res)?.[SESSION];
+  if (kept !== undefined) return kept;
+  return responseHooks.get(res as ServerResponse)?.session;
+}
+
+/**
+ * After finalizing: make sure the session can still be found when the app replaced `res.locals`
+ * during the request.
+ */
+export function keepSessionInLocals(res: ServerResponse, session: unknown): void {
+  const locals = localsOf(res);
+  if (locals !== null && locals[SESSION] === undefined) locals[SESSION] = session;
+}
+
+/**
+ * The session {@link setRequestSession} attached to `req` — or whatever was assigned to `req.session`
+ * since — read without walking `req`'s prototype chain when it sits in `res.locals`.
  */
 export function requestSession(req: IncomingMessage): unknown {
-  const linked = localsOf((req as { res?: unknown }).res)?.[SESSION];
-  return linked !== undefined ? linked : (req as { session?: unknown }).session;
+  if (Object.hasOwn(req, 'session')) return (req as { session?: unknown }).session;
+  return sessionOfResponse((req as { res?: unknown }).res);
 }
 
 /** @internal For tests: how many responses are routed to hooks right now. */

@@ -30,6 +30,7 @@ import { isSecureRequest } from '../http/request.js';
 import type { FinalizeResult } from '../http/response.js';
 import {
   hookResponse,
+  keepSessionInLocals,
   type HookedName as Name,
   NODE_RESPONSE_METHODS,
   releaseResponse,
@@ -94,6 +95,8 @@ class NodeSession<Data extends object> implements AttachedSession<Data>, Modifie
   /** The methods the wrappers replaced (the prototype's, or another middleware's wrappers). */
   readonly original: Record<Name, Method>;
   #writesWrapped = false;
+  /** Whether the calls arrive through the shared prototype hooks (else through own-property wrappers). */
+  readonly hooked: boolean;
   /** Calls made while a save is pending, replayed in order once it settles. */
   #queue: Array<[Name, unknown[]]> | null = null;
 
@@ -103,7 +106,8 @@ class NodeSession<Data extends object> implements AttachedSession<Data>, Modifie
     this.session = this.#handle.session;
     this.#req = req;
     this.#res = res;
-    if (hookResponse(res, this)) {
+    this.hooked = hookResponse(res, this);
+    if (this.hooked) {
       this.original = NODE_RESPONSE_METHODS as Record<Name, Method>; // never mutated: writes are hooked already
       this.#writesWrapped = true;
       return;
@@ -207,7 +211,7 @@ class NodeSession<Data extends object> implements AttachedSession<Data>, Modifie
     if (!(outcome instanceof Promise)) {
       // Nothing to wait for: set the headers and let the call through, as if never intercepted.
       this.state = 'done';
-      releaseResponse(res);
+      this.#release();
       applyResult(res, outcome);
       return this.original[name].apply(res, args);
     }
@@ -223,7 +227,7 @@ class NodeSession<Data extends object> implements AttachedSession<Data>, Modifie
   finish(result: FinalizeResult): void {
     const res = this.#res;
     this.state = 'done';
-    releaseResponse(res); // from now on every call passes straight through
+    this.#release(); // from now on every call passes straight through
     if (res.headersSent) {
       this.#runtime.settings.logger.warn(
         'Response headers were sent before the session was saved; cookie not set',
@@ -253,11 +257,20 @@ class NodeSession<Data extends object> implements AttachedSession<Data>, Modifie
     this.original.end.call(res, body);
   }
 
+  /** Once finalized: calls go straight to Node, and `req.session` survives a replaced `res.locals`. */
+  #release(): void {
+    if (!this.hooked) return;
+    releaseResponse(this.#res, this);
+    keepSessionInLocals(this.#res, this.session);
+  }
+
   abort(error: unknown): void {
     this.wrapWrites(); // so the handler's later writes are dropped
     this.state = 'failed';
     this.#queue = null;
     const res = this.#res;
+    // Keep dropping the handler's writes until the response is gone, then let go of it.
+    if (this.hooked) res.once('close', () => this.#release());
     if (res.headersSent) {
       res.destroy();
       return;
@@ -299,6 +312,6 @@ export function attachSession<Data extends object>(
   res: ServerResponse,
 ): AttachedSession<Data> {
   const binding = new NodeSession(runtime, req, res);
-  setRequestSession(req, res, binding.session);
+  setRequestSession(req, res, binding.session, binding.hooked);
   return binding;
 }

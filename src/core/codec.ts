@@ -59,6 +59,10 @@ function createJsonCodec(settings: ResolvedSettings, signed: SessionCodec): Sess
       }
     },
     decode(text) {
+      if (typeof text !== 'string') {
+        settings.logger.warn('Session data corrupted', { type: typeof text });
+        return null;
+      }
       if (text.charCodeAt(0) !== 0x7b /* { */ && SIGNED_SHAPE.test(text)) return signed.decode(text);
       try {
         const value = serializer.loads(text);

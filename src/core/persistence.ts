@@ -11,6 +11,7 @@ import { CookieTooLarge, CreateError, InvalidSessionKey, StoreUnavailable, Updat
 import { computeExpiryAge, computeExpiryDate, EXPIRY_KEY } from './expiry.js';
 import { generateSessionKey } from './keys.js';
 import type { Session, SessionContext } from './session.js';
+import { isThenable } from './thenable.js';
 
 /**
  * The storage half of sessions, chosen by the kind of store. One per context and store, shared by
@@ -115,8 +116,10 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
     };
     store.validateKey?.(key);
     const written = mustCreate ? store.create(record) : store.update(record);
-    return written instanceof Promise
-      ? written.then((ok) => settle(session, key, mustCreate, ok))
+    // A store's pending answer may be any thenable: normalized to a native promise here, the core's
+    // own sync/async checks (`instanceof Promise`) can rely on it.
+    return isThenable(written)
+      ? Promise.resolve(written).then((ok) => settle(session, key, mustCreate, ok))
       : settle(session, key, mustCreate, written);
   };
 
@@ -133,8 +136,8 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
       }
       const now = settings.now();
       const stored = store.load(key, new Date(now));
-      return stored instanceof Promise
-        ? stored.then((found) => loaded(session, key, found, now))
+      return isThenable(stored)
+        ? Promise.resolve(stored).then((found) => loaded(session, key, found, now))
         : loaded(session, key, stored, now);
     },
 

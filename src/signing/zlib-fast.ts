@@ -122,7 +122,7 @@ export function deflate(input: Uint8Array): Buffer {
       const out = run(engine, input);
       if (out !== null) return out;
     } catch {
-      // fall through to the reference implementation
+      engine.failed = true; // a throw leaves the context in an unknown state
     }
     if (engine.failed) deflater = drop(engine);
   }
@@ -140,7 +140,7 @@ export function inflate(input: Uint8Array, options: ZlibOptions & { maxOutputLen
       const out = run(engine, input);
       if (out !== null && out.length <= options.maxOutputLength) return out;
     } catch {
-      // fall through to the reference implementation
+      engine.failed = true; // a throw leaves the context in an unknown state
     }
     if (engine.failed) inflater = drop(engine);
   }

@@ -3,7 +3,7 @@
  * the same process, `req.session` assignment by others, and responses that are never finalized.
  */
 import { once } from 'node:events';
-import { request as httpRequest, type Server } from 'node:http';
+import { request as httpRequest, type Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -120,5 +120,102 @@ describe('sessionkit/express prototype layers', () => {
     await closed[0];
     sweepHookedResponses();
     expect(hookedResponseCount()).toBe(before);
+  });
+});
+
+describe('sessionkit/express prototype hooks, edge cases', () => {
+  const cookies = (response: Response): Map<string, string> =>
+    new Map(
+      response.headers.getSetCookie().map((c) => {
+        const pair = c.split(';')[0]!;
+        return [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)];
+      }),
+    );
+
+  it('saves both sessions when two session middlewares run on one app (different cookies)', async () => {
+    const app = express();
+    app.use(session({ secretKey: SECRET, store: createMemoryStore(), cookieName: 'a' }));
+    app.use(async (req, _res, next) => {
+      const s = getSession<{ n: number }>(req);
+      await s.set('n', ((await s.get('n')) ?? 0) + 1);
+      next();
+    });
+    const second = session({ secretKey: SECRET, store: createMemoryStore(), cookieName: 'b' });
+    app.use(second);
+    app.get('/', async (req, res) => {
+      const s = getSession<{ m: number }>(req);
+      await s.set('m', ((await s.get('m')) ?? 0) + 10);
+      res.send('ok');
+    });
+    const url = await serve(app);
+    const jar = new Map<string, string>();
+    for (let i = 1; i <= 4; i++) {
+      const header = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+      const response = await fetch(url, { headers: header ? { cookie: header } : {} });
+      const set = cookies(response);
+      expect([...set.keys()].sort(), `request ${i}`).toEqual(['a', 'b']);
+      for (const [k, v] of set) jar.set(k, v);
+    }
+    const a = await second.manager.open(jar.get('b')).get('m');
+    expect(a).toBe(40);
+  });
+
+  it('keeps req.session when a middleware replaces res.locals, during and after the request', async () => {
+    const app = express();
+    app.use(session({ secretKey: SECRET, store: createMemoryStore() }));
+    app.use((_req, res, next) => {
+      res.locals = { title: 'replaced' };
+      next();
+    });
+    let after: unknown;
+    app.get('/', async (req, res) => {
+      const s = getSession<{ n: number }>(req);
+      await s.set('n', 1);
+      res.on('finish', () => {
+        after = (req as unknown as { session?: unknown }).session;
+      });
+      res.send(String((req as unknown as { session: typeof s }).session === s));
+    });
+    const url = await serve(app);
+    for (let i = 0; i < 3; i++) {
+      const response = await fetch(url);
+      expect(await response.text()).toBe('true');
+      expect(response.headers.getSetCookie()).toHaveLength(1);
+      expect(after).toBeDefined();
+    }
+  });
+
+  it('getSession honours a later req.session assignment, as before', async () => {
+    const app = express();
+    app.use(session({ secretKey: SECRET, store: createMemoryStore() }));
+    app.get('/', (req, res) => {
+      (req as unknown as { session: unknown }).session = null;
+      try {
+        getSession(req);
+        res.send('no error');
+      } catch (error) {
+        res.send((error as { code?: string }).code ?? 'other');
+      }
+    });
+    const url = await serve(app);
+    for (let i = 0; i < 2; i++) expect(await (await fetch(url)).text()).toBe('ERR_SESSION_CONFIG');
+  });
+
+  it('still saves when something overrides res.end on app.response later and calls Node directly', async () => {
+    const app = express();
+    app.use(session({ secretKey: SECRET, store: createMemoryStore() }));
+    app.get('/', async (req, res) => {
+      await getSession(req).set('n', 1);
+      res.send('ok');
+    });
+    const url = await serve(app);
+    expect((await fetch(url)).headers.getSetCookie()).toHaveLength(1);
+    expect((await fetch(url)).headers.getSetCookie()).toHaveLength(1);
+    // Late instrumentation that bypasses whatever was on the chain.
+    const nodeEnd = ServerResponse.prototype.end;
+    (app.response as unknown as { end: unknown }).end = function (this: ServerResponse, ...args: unknown[]) {
+      return (nodeEnd as (...a: unknown[]) => unknown).apply(this, args);
+    };
+    for (let i = 0; i < 2; i++) expect((await fetch(url)).headers.getSetCookie()).toHaveLength(1);
   });
 });

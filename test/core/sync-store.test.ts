@@ -2,6 +2,7 @@
  * Stores may answer synchronously (the memory store does). The core must then behave exactly as with
  * promises: a synchronous throw is a rejection, a `false` from update is SessionInterrupted.
  */
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { SessionInterrupted, StoreUnavailable, UpdateError } from '../../src/core/errors.js';
 import { createSessionManager } from '../../src/core/manager.js';
@@ -73,5 +74,26 @@ describe('synchronous stores', () => {
     const finalized = finalizeSession(third, response);
     await expect(finalized).rejects.toBeInstanceOf(SessionInterrupted);
     await expect(finalized).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('awaits promises from another realm (or any thenable) like native ones', async () => {
+    const OtherPromise = runInNewContext('Promise') as PromiseConstructor;
+    const memory = createMemoryStore();
+    const foreign = <T>(value: T): Promise<T> => OtherPromise.resolve(value);
+    const store: SessionStore = {
+      ...memory,
+      load: (key, now) => foreign(memory.load(key, now) as Awaited<ReturnType<typeof memory.load>>),
+      create: (record) => foreign(memory.create(record) as boolean),
+      update: (record) => foreign(memory.update(record) as boolean),
+    };
+    const sessions = createSessionManager({ secretKey: SECRET, store });
+    const s = sessions.open();
+    await s.set('a', 1);
+    await s.save();
+    expect(await sessions.open(s.sessionKey).get('a')).toBe(1);
+    const again = sessions.open(s.sessionKey);
+    await again.set('a', 2);
+    memory.delete(s.sessionKey!);
+    await expect(again.save()).rejects.toBeInstanceOf(UpdateError);
   });
 });
