@@ -58,14 +58,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
     cache.set(record.key, entry);
   };
 
-  /** Whether a live entry is stored under `key` (an expired one is dropped). */
-  const has = (key: string): boolean => {
-    const entry = cache.peek(key);
-    if (entry === undefined) return false;
-    if (entry.deadline > Date.now()) return true;
+  /** `entry` (found under `key`) if its wall-clock deadline has not passed; an expired one is dropped. */
+  const alive = (key: string, entry: Entry | undefined): Entry | undefined => {
+    if (entry === undefined || entry.deadline > Date.now()) return entry;
     cache.delete(key);
-    return false;
+    return undefined;
   };
+
+  /** Whether a live entry is stored under `key` (without making it recently used). */
+  const has = (key: string): boolean => alive(key, cache.peek(key)) !== undefined;
 
   return {
     kind: 'server',
@@ -73,12 +74,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
     dataFormat,
     // Answers synchronously (the contract allows it): a request needs no promise hop for this store.
     load(key: string, now: Date): StoredSession | null {
-      const entry = cache.get(key);
+      const entry = alive(key, cache.get(key));
       if (entry === undefined || entry.expireDate.getTime() <= now.getTime()) return null;
-      if (entry.deadline <= Date.now()) {
-        cache.delete(key);
-        return null;
-      }
       return { data: entry.data, expireDate: entry.expireDate };
     },
     async exists(key) {

@@ -26,19 +26,18 @@ function afterScheme(url: string): string {
   return url.slice(url.indexOf(':') + 1);
 }
 
-function intParam(url: string, name: string): number | undefined {
+function stringParam(url: string, name: string): string | undefined {
   const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
-  const value = new URLSearchParams(query).get(name);
-  if (value === null) return undefined;
+  return new URLSearchParams(query).get(name) ?? undefined;
+}
+
+function intParam(url: string, name: string): number | undefined {
+  const value = stringParam(url, name);
+  if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n))
     throw new ConfigError(`Store URL parameter ${name} must be an integer, not ${value}.`);
   return n;
-}
-
-function stringParam(url: string, name: string): string | undefined {
-  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
-  return new URLSearchParams(query).get(name) ?? undefined;
 }
 
 const stripQuery = (text: string): string => (text.includes('?') ? text.slice(0, text.indexOf('?')) : text);

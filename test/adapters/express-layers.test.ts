@@ -27,6 +27,17 @@ async function serve(app: Express): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/** An app with sessions whose `GET /` stores `n` and answers `ok`. */
+function appStoringOnGet(): Express {
+  const app = express();
+  app.use(session({ secretKey: SECRET, store: createMemoryStore() }));
+  app.get('/', async (req, res) => {
+    await getSession(req).set('n', 1);
+    res.send('ok');
+  });
+  return app;
+}
+
 const cookieOf = (response: Response): string => response.headers.getSetCookie()[0]?.split(';')[0] ?? '';
 
 describe('sessionkit/express prototype layers', () => {
@@ -61,12 +72,7 @@ describe('sessionkit/express prototype layers', () => {
   });
 
   it('leaves other Express apps of the process alone, and lets others assign req.session', async () => {
-    const withSessions = express();
-    withSessions.use(session({ secretKey: SECRET, store: createMemoryStore() }));
-    withSessions.get('/', async (req, res) => {
-      await getSession(req).set('a', 1);
-      res.send('ok');
-    });
+    const withSessions = appStoringOnGet();
     const plain = express();
     const assign: express.RequestHandler = (req, _res, next) => {
       (req as unknown as { session: unknown }).session = { mine: true };
@@ -202,12 +208,7 @@ describe('sessionkit/express prototype hooks, edge cases', () => {
   });
 
   it('still saves when something overrides res.end on app.response later and calls Node directly', async () => {
-    const app = express();
-    app.use(session({ secretKey: SECRET, store: createMemoryStore() }));
-    app.get('/', async (req, res) => {
-      await getSession(req).set('n', 1);
-      res.send('ok');
-    });
+    const app = appStoringOnGet();
     const url = await serve(app);
     expect((await fetch(url)).headers.getSetCookie()).toHaveLength(1);
     expect((await fetch(url)).headers.getSetCookie()).toHaveLength(1);
