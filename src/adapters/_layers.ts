@@ -186,16 +186,14 @@ export function releaseResponse(res: ServerResponse, hooks: ResponseHooks): void
 
 /**
  * Node's own response methods (what the hooks pass unhooked calls to), shared by every request. Each
- * looks Node's method up at call time, so later patches of Node's prototype still run.
+ * property is read from Node's prototype at call time, so later patches of Node's prototype still run.
  */
 export const NODE_RESPONSE_METHODS: Readonly<Record<HookedName, Method>> = Object.freeze(
-  Object.fromEntries(
-    HOOKED_METHODS.map((name) => [
-      name,
-      function (this: ServerResponse, ...args: unknown[]): unknown {
-        return RESPONSE_BASE[name].apply(this, args);
-      },
-    ]),
+  Object.defineProperties(
+    {},
+    Object.fromEntries(
+      HOOKED_METHODS.map((name) => [name, { get: () => RESPONSE_BASE[name], enumerable: true }]),
+    ),
   ) as Record<HookedName, Method>,
 );
 

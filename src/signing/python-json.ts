@@ -34,12 +34,12 @@ function quote(text: string): string {
 }
 
 function formatNumber(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Number.POSITIVE_INFINITY) return 'Infinity';
-  if (value === Number.NEGATIVE_INFINITY) return '-Infinity';
   // An integral number is written as a Python int: all digits, never `1e+21`. Up to 2^53 String()
   // already writes every digit.
   if (Number.isSafeInteger(value)) return String(value);
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Number.POSITIVE_INFINITY) return 'Infinity';
+  if (value === Number.NEGATIVE_INFINITY) return '-Infinity';
   if (Number.isInteger(value)) return BigInt(value).toString();
   return pythonFloatRepr(value);
 }
@@ -52,18 +52,8 @@ function refusedKind(value: object): string | null {
   return null;
 }
 
-/** Serialize one value; `undefined` means "omit" (JSON.stringify semantics). */
-function write(input: unknown, key: string, stack: Set<object>): string | undefined {
-  let value = input;
-  if (typeof value === 'object' && value !== null) {
-    const toJSON = (value as { toJSON?: unknown }).toJSON;
-    if (typeof toJSON === 'function') value = toJSON.call(value, key) as unknown;
-  }
-  // Boxed primitives are unwrapped, as JSON.stringify does.
-  if (value instanceof Number) value = Number(value);
-  else if (value instanceof String) value = String(value);
-  else if (value instanceof Boolean || value instanceof BigInt) value = value.valueOf();
-
+/** A primitive value (or a function/symbol); `undefined` means "omit" (JSON.stringify semantics). */
+function writePrimitive(value: unknown): string | undefined {
   switch (typeof value) {
     case 'string':
       return quote(value);
@@ -73,14 +63,42 @@ function write(input: unknown, key: string, stack: Set<object>): string | undefi
       return value.toString();
     case 'boolean':
       return value ? 'true' : 'false';
-    case 'undefined':
-    case 'function':
-    case 'symbol':
-      return undefined;
+    default:
+      return value === null ? 'null' : undefined; // undefined, functions, symbols
   }
-  if (value === null) return 'null';
+}
+
+/**
+ * Serialize one value; `undefined` means "omit". `key` is what `toJSON` receives (an array index is
+ * passed as a number and turned into a string only for `toJSON`). `stack` holds the objects being
+ * written, for cycle detection: a short array, cheaper than a Set at the depths session data has.
+ */
+function write(input: unknown, key: string | number, stack: object[]): string | undefined {
+  if (typeof input !== 'object' || input === null) return writePrimitive(input);
+  let value: unknown = input;
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') {
+    value = toJSON.call(value, String(key)) as unknown;
+    if (typeof value !== 'object' || value === null) return writePrimitive(value);
+  }
+  // Boxed primitives are unwrapped, as JSON.stringify does.
+  if (value instanceof Number) return formatNumber(Number(value));
+  if (value instanceof String) return quote(String(value));
+  if (value instanceof Boolean) return value.valueOf() ? 'true' : 'false';
+  if (value instanceof BigInt) return value.valueOf().toString();
 
   const object = value as object;
+  if (Array.isArray(object)) {
+    if (stack.includes(object)) throw circular();
+    stack.push(object);
+    let out = '[';
+    for (let i = 0; i < object.length; i++) {
+      if (i !== 0) out += ',';
+      out += write(object[i], i, stack) ?? 'null';
+    }
+    stack.pop();
+    return `${out}]`;
+  }
   const kind = refusedKind(object);
   if (kind !== null) {
     throw new SerializationError(
@@ -88,29 +106,22 @@ function write(input: unknown, key: string, stack: Set<object>): string | undefi
         'Convert it first (Object.fromEntries(map), [...set]).',
     );
   }
-  if (stack.has(object)) throw new SerializationError('Cannot serialize a circular structure as JSON.');
-  stack.add(object);
-  let out: string;
-  if (Array.isArray(object)) {
-    out = '[';
-    for (let i = 0; i < object.length; i++) {
-      out += `${i === 0 ? '' : ','}${write(object[i], String(i), stack) ?? 'null'}`;
-    }
-    out += ']';
-  } else {
-    const record = object as Record<string, unknown>;
-    out = '{';
-    let first = true;
-    for (const name of Object.keys(record)) {
-      const item = write(record[name], name, stack);
-      if (item === undefined) continue;
-      out += `${first ? '' : ','}${quote(name)}:${item}`;
-      first = false;
-    }
-    out += '}';
+  if (stack.includes(object)) throw circular();
+  stack.push(object);
+  const record = object as Record<string, unknown>;
+  let out = '{';
+  for (const name of Object.keys(record)) {
+    const item = write(record[name], name, stack);
+    if (item === undefined) continue;
+    if (out.length !== 1) out += ',';
+    out += `${quote(name)}:${item}`;
   }
-  stack.delete(object);
-  return out;
+  stack.pop();
+  return `${out}}`;
+}
+
+function circular(): SerializationError {
+  return new SerializationError('Cannot serialize a circular structure as JSON.');
 }
 
 /**
@@ -138,7 +149,7 @@ function write(input: unknown, key: string, stack: Set<object>): string | undefi
  * pythonJsonDumps({ é: 'ü', n: 0.1 }); // '{"\\u00e9":"\\u00fc","n":0.1}'
  */
 export function pythonJsonDumps(value: unknown): string {
-  const out = write(value, '', new Set());
+  const out = write(value, '', []);
   if (out === undefined) throw new SerializationError(`Cannot serialize ${typeof value} as JSON.`);
   return out;
 }

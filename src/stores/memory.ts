@@ -45,17 +45,20 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
   // Expiry is checked here, not with lru-cache's TTLs: cheaper per request, same semantics.
   const cache = new LRUCache<string, Entry>({ max });
 
-  const put = (record: SessionRecord): void => {
+  /** Store `record`, into `existing` (its live entry) when there is one; `maxAge <= 0` deletes it. */
+  const put = (record: SessionRecord, existing?: Entry): void => {
     if (record.maxAge <= 0) {
       cache.delete(record.key);
       return;
     }
-    const entry = {
-      data: record.data,
-      expireDate: record.expireDate,
-      deadline: Date.now() + record.maxAge * 1000,
-    };
-    cache.set(record.key, entry);
+    const deadline = Date.now() + record.maxAge * 1000;
+    if (existing === undefined) {
+      cache.set(record.key, { data: record.data, expireDate: record.expireDate, deadline });
+      return;
+    }
+    existing.data = record.data;
+    existing.expireDate = record.expireDate;
+    existing.deadline = deadline;
   };
 
   /** `entry` (found under `key`) if its wall-clock deadline has not passed; an expired one is dropped. */
@@ -87,8 +90,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
       return true;
     },
     update(record) {
-      if (!has(record.key)) return false;
-      put(record);
+      // One lookup (which also makes the entry recently used, as set() would), updated in place.
+      const entry = alive(record.key, cache.get(record.key));
+      if (entry === undefined) return false;
+      put(record, entry);
       return true;
     },
     async set(record) {

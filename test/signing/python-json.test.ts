@@ -64,6 +64,45 @@ describe('pythonJsonDumps', () => {
     expect(pythonJsonDumps([new Number(1.5), new String('s'), new Boolean(false)])).toBe('[1.5,"s",false]');
   });
 
+  it('passes toJSON the key (array indexes as strings), and writes what toJSON returns without calling it again', () => {
+    const seen: unknown[] = [];
+    const spy = {
+      toJSON: (key: unknown) => {
+        seen.push(key);
+        return { toJSON: () => 'not called', v: 1 };
+      },
+    };
+    expect(pythonJsonDumps({ k: spy, list: [0, spy] })).toBe('{"k":{"v":1},"list":[0,{"v":1}]}');
+    expect(seen).toEqual(['k', '1']);
+    expect(pythonJsonDumps(spy)).toBe('{"v":1}');
+    expect(seen.at(-1)).toBe('');
+    expect(pythonJsonDumps({ n: { toJSON: () => 2.5 }, u: { toJSON: () => undefined } })).toBe('{"n":2.5}');
+  });
+
+  it('writes what JSON.stringify writes for ASCII strings, safe integers and ordinary floats', () => {
+    let seed = 7;
+    const next = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed;
+    };
+    const value = (depth: number): unknown => {
+      const pick = next() % (depth > 3 ? 4 : 6);
+      if (pick === 0) return next() - 1073741824;
+      if (pick === 1) return (next() % 100000) / 64; // exact binary fractions: same repr in Python and JS
+      if (pick === 2)
+        return String.fromCharCode(...Array.from({ length: next() % 12 }, () => 32 + (next() % 95)));
+      if (pick === 3) return [null, true, false][next() % 3];
+      if (pick === 4) return Array.from({ length: next() % 4 }, () => value(depth + 1));
+      return Object.fromEntries(
+        Array.from({ length: next() % 4 }, (_, i) => [`k${i}${next() % 9}`, value(depth + 1)]),
+      );
+    };
+    for (let i = 0; i < 500; i++) {
+      const input = value(0);
+      expect(pythonJsonDumps(input)).toBe(JSON.stringify(input));
+    }
+  });
+
   it('allows shared references that are not circular', () => {
     const shared = { x: 1 };
     expect(pythonJsonDumps({ a: shared, b: [shared] })).toBe('{"a":{"x":1},"b":[{"x":1}]}');

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createSessionManager } from '../../src/core/manager.js';
 import { createMemoryStore } from '../../src/stores/memory.js';
 import { SECRET } from '../helpers.js';
@@ -19,6 +19,38 @@ describe('createMemoryStore', () => {
     }
     const present = await Promise.all(keys.map((key) => store.exists(key)));
     expect(present).toEqual([false, false, true, true, true]);
+  });
+
+  it('update keeps the entry recently used, refuses a missing or expired key, and deletes on maxAge <= 0', () => {
+    const store = createMemoryStore({ max: 2 });
+    const record = (key: string, data: string, maxAge = 60) => ({
+      key,
+      data,
+      maxAge,
+      expireDate: new Date(Date.now() + maxAge * 1000),
+    });
+    expect(store.create(record('aaaaaaaa', 'a1'))).toBe(true);
+    expect(store.create(record('bbbbbbbb', 'b1'))).toBe(true);
+    expect(store.update(record('aaaaaaaa', 'a2'))).toBe(true); // a is now the most recently used
+    expect(store.create(record('cccccccc', 'c1'))).toBe(true); // evicts b, not a
+    expect(store.load('aaaaaaaa', new Date())).toMatchObject({ data: 'a2' });
+    expect(store.load('bbbbbbbb', new Date())).toBeNull();
+    expect(store.update(record('bbbbbbbb', 'b2'))).toBe(false);
+    expect(store.update(record('cccccccc', 'c2', 0))).toBe(true);
+    expect(store.load('cccccccc', new Date())).toBeNull();
+  });
+
+  it('update refuses an entry whose wall-clock deadline passed', () => {
+    vi.useFakeTimers({ now: Date.UTC(2030, 0, 1), toFake: ['Date'] });
+    try {
+      const store = createMemoryStore();
+      const expireDate = new Date(Date.now() + 10_000);
+      expect(store.create({ key: 'dddddddd', data: 'd', maxAge: 10, expireDate })).toBe(true);
+      vi.setSystemTime(Date.now() + 11_000);
+      expect(store.update({ key: 'dddddddd', data: 'd2', maxAge: 10, expireDate })).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('rejects a non-positive max', () => {
