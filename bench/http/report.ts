@@ -44,11 +44,22 @@ function median(values: readonly number[]): number {
 }
 
 /** Median over rounds of numerator/denominator req/s measured in the same round. */
-function ratioOf(runs: readonly VariantRun[], numerator: string, denominator: string, phase: string): number {
+/** The ratio of two variants' req/s in each round of a phase (the rounds measured both; empty when one is missing). */
+function roundRatios(
+  runs: readonly VariantRun[],
+  numerator: string,
+  denominator: string,
+  phase: string,
+): number[] {
   const top = runs.find((run) => run.variant.name === numerator)?.rounds.get(phase);
   const bottom = runs.find((run) => run.variant.name === denominator)?.rounds.get(phase);
-  if (!top || !bottom) return Number.NaN;
-  return median(top.map((r, i) => r.rps / (bottom[i]?.rps ?? Number.NaN)).filter((x) => !Number.isNaN(x)));
+  if (!top || !bottom) return [];
+  return top.map((r, i) => r.rps / (bottom[i]?.rps ?? Number.NaN)).filter((x) => !Number.isNaN(x));
+}
+
+function ratioOf(runs: readonly VariantRun[], numerator: string, denominator: string, phase: string): number {
+  const ratios = roundRatios(runs, numerator, denominator, phase);
+  return ratios.length === 0 ? Number.NaN : median(ratios);
 }
 
 /** The req/s ratios per phase, with the target and whether every phase meets it. */
@@ -72,6 +83,27 @@ export function printRatios(
   printTable(
     `Ratios of req/s (median of the ${rounds} per-round ratios)`,
     ['ratio', ...phases.map((p) => p.name), 'target', 'met'],
+    rows,
+  );
+}
+
+/**
+ * How much the per-round ratios of each targeted ratio moved: lowest–highest, and in how many rounds the
+ * target was reached. A median just over its target with most rounds under it is not a robust result.
+ */
+export function printRatioRanges(runs: readonly VariantRun[], phases: typeof PHASES = PHASES): void {
+  const rows = RATIOS.filter((ratio) => ratio.target !== undefined).map((ratio) => [
+    ratio.label,
+    ...phases.map((phase) => {
+      const ratios = roundRatios(runs, ratio.numerator, ratio.denominator, phase.name);
+      if (ratios.length === 0) return '-';
+      const reached = ratios.filter((x) => x >= (ratio.target ?? 0)).length;
+      return `${fmtRatio(Math.min(...ratios))}–${fmtRatio(Math.max(...ratios))} (${reached}/${ratios.length})`;
+    }),
+  ]);
+  printTable(
+    'Per-round ratios of the targeted pairs: lowest–highest (rounds reaching the target / rounds)',
+    ['ratio', ...phases.map((p) => p.name)],
     rows,
   );
 }

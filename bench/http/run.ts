@@ -16,7 +16,7 @@ import { mkdirSync } from 'node:fs';
 import { cpus, loadavg, platform, release } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createUsers, type PhaseResult, runPhase, type VirtualUser } from './load.js';
-import { printRatios, printTables, printVerification, type VariantRun } from './report.js';
+import { printRatioRanges, printRatios, printTables, printVerification, type VariantRun } from './report.js';
 import { type ServerProcess, startServer } from './server-process.js';
 import { PHASES, VARIANTS } from './variants.js';
 
@@ -109,6 +109,7 @@ for (const run of runs) {
 }
 printTables(runs, phases);
 printRatios(runs, rounds, phases);
+printRatioRanges(runs, phases);
 const verified = printVerification(runs);
 console.log(`\n# total ${((Date.now() - began) / 1000).toFixed(0)} s, load average ${load()} at the end`);
 if (!verified) process.exitCode = 1;
