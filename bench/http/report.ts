@@ -43,7 +43,6 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Median over rounds of numerator/denominator req/s measured in the same round. */
 /** The ratio of two variants' req/s in each round of a phase (the rounds measured both; empty when one is missing). */
 function roundRatios(
   runs: readonly VariantRun[],
@@ -57,6 +56,7 @@ function roundRatios(
   return top.map((r, i) => r.rps / (bottom[i]?.rps ?? Number.NaN)).filter((x) => !Number.isNaN(x));
 }
 
+/** Median over rounds of numerator/denominator req/s measured in the same round. */
 function ratioOf(runs: readonly VariantRun[], numerator: string, denominator: string, phase: string): number {
   const ratios = roundRatios(runs, numerator, denominator, phase);
   return ratios.length === 0 ? Number.NaN : median(ratios);

@@ -88,40 +88,42 @@ function write(input: unknown, key: string | number, stack: object[]): string | 
   if (value instanceof BigInt) return value.valueOf().toString();
 
   const object = value as object;
-  if (Array.isArray(object)) {
-    if (stack.includes(object)) throw circular();
-    stack.push(object);
-    let out = '[';
-    for (let i = 0; i < object.length; i++) {
-      if (i !== 0) out += ',';
-      out += write(object[i], i, stack) ?? 'null';
-    }
-    stack.pop();
-    return `${out}]`;
-  }
-  const kind = refusedKind(object);
+  const isArray = Array.isArray(object);
+  const kind = isArray ? null : refusedKind(object);
   if (kind !== null) {
     throw new SerializationError(
       `Cannot serialize ${kind} as JSON: Python's json module refuses it and JSON.stringify would write {} and lose the data. ` +
         'Convert it first (Object.fromEntries(map), [...set]).',
     );
   }
-  if (stack.includes(object)) throw circular();
+  if (stack.includes(object)) throw new SerializationError('Cannot serialize a circular structure as JSON.');
   stack.push(object);
-  const record = object as Record<string, unknown>;
+  const out = isArray
+    ? writeArray(object as unknown[], stack)
+    : writeRecord(object as Record<string, unknown>, stack);
+  stack.pop();
+  return out;
+}
+
+function writeArray(array: readonly unknown[], stack: object[]): string {
+  let out = '[';
+  for (let i = 0; i < array.length; i++) {
+    if (i !== 0) out += ',';
+    out += write(array[i], i, stack) ?? 'null';
+  }
+  return `${out}]`;
+}
+
+function writeRecord(record: Record<string, unknown>, stack: object[]): string {
   let out = '{';
+  let first = true;
   for (const name of Object.keys(record)) {
     const item = write(record[name], name, stack);
     if (item === undefined) continue;
-    if (out.length !== 1) out += ',';
-    out += `${quote(name)}:${item}`;
+    out += `${first ? '' : ','}${quote(name)}:${item}`;
+    first = false;
   }
-  stack.pop();
   return `${out}}`;
-}
-
-function circular(): SerializationError {
-  return new SerializationError('Cannot serialize a circular structure as JSON.');
 }
 
 /**
