@@ -33,7 +33,7 @@ type Method = (this: ServerResponse, ...args: unknown[]) => unknown;
 
 /** What the response hooks forward a call to. */
 export interface ResponseHooks {
-  /** The request's session, for `req.session` when `res.locals` was replaced meanwhile. */
+  /** The request's session, for `req.session` while the response is open. */
   readonly session: unknown;
   writeHead(args: unknown[]): unknown;
   write(args: unknown[]): unknown;
@@ -93,7 +93,7 @@ const REQUEST_HOOKS: PropertyDescriptorMap = {
   session: {
     configurable: true,
     get(this: { res?: unknown }): unknown {
-      return sessionOfResponse(this.res);
+      return this === lastRequest ? lastSession : sessionOfResponse(this.res);
     },
     // Anyone assigning `req.session` (another library, the app) gets a plain own property, as usual.
     set(this: object, value: unknown) {
@@ -198,9 +198,18 @@ export const NODE_RESPONSE_METHODS: Readonly<Record<HookedName, Method>> = Objec
 );
 
 /**
+ * The request whose session was attached last, and that session. A route usually asks for the
+ * session before anything else has run, so this answers without reading `req.res` and `res.locals`
+ * (each such read on an Express object is an inline-cache miss). Holds one request at most.
+ */
+let lastRequest: object | null = null;
+let lastSession: unknown;
+
+/**
  * Set `req.session`. On a framework request that links its response as `req.res` and has a
- * `res.locals` dictionary (Express, both documented), the session is kept under a private symbol in
- * `res.locals` and read through the shared `session` accessor, so nothing is added to `req`.
+ * `res.locals` dictionary (Express, both documented), nothing is added to `req`: the shared `session`
+ * accessor finds the session through the response hooks while the response is open, and in
+ * `res.locals` (under a private symbol, put there when the session is finalized) afterwards.
  * Otherwise it is a plain own property.
  */
 export function setRequestSession(
@@ -209,39 +218,47 @@ export function setRequestSession(
   session: unknown,
   responseHooked: boolean,
 ): void {
-  const linked = responseHooked && (req as { res?: unknown }).res === res ? localsOf(res) : null;
-  if (linked !== null && !Object.hasOwn(req, 'session') && ensureHooks(req, REQUEST_BASE, REQUEST_HOOKS)) {
-    linked[SESSION] = session;
+  if (
+    responseHooked &&
+    (req as { res?: unknown }).res === res &&
+    !Object.hasOwn(req, 'session') &&
+    ensureHooks(req, REQUEST_BASE, REQUEST_HOOKS)
+  ) {
+    lastRequest = req;
+    lastSession = session;
   } else {
     (req as IncomingMessage & { session: unknown }).session = session;
   }
 }
 
 /**
- * The session kept for `res`: in its `res.locals`, or, if the app replaced `res.locals`, from the
- * response's hooks (until the session is finalized, when it is put into the new `res.locals`).
+ * The session kept for `res`: from the response's hooks while it is open, else from its `res.locals`
+ * (where {@link keepSessionInLocals} put it when the session was finalized).
  */
 function sessionOfResponse(res: unknown): unknown {
-  const kept = localsOf(res)?.[SESSION];
-  if (kept !== undefined) return kept;
-  return responseHooks.get(res as ServerResponse)?.session;
+  const hooked = responseHooks.get(res as ServerResponse);
+  if (hooked !== undefined) return hooked.session;
+  return localsOf(res)?.[SESSION];
 }
 
 /**
- * After finalizing: make sure the session can still be found when the app replaced `res.locals`
- * during the request.
+ * When the session is finalized (the response hooks let go of it): keep it findable in `res.locals`.
+ * Resolves false when the response has no `res.locals` dictionary (the caller then sets `req.session`).
  */
-export function keepSessionInLocals(res: ServerResponse, session: unknown): void {
+export function keepSessionInLocals(res: ServerResponse, session: unknown): boolean {
   const locals = localsOf(res);
-  if (locals !== null && locals[SESSION] === undefined) locals[SESSION] = session;
+  if (locals === null) return false;
+  if (locals[SESSION] === undefined) locals[SESSION] = session;
+  return true;
 }
 
 /**
  * The session {@link setRequestSession} attached to `req` — or whatever was assigned to `req.session`
- * since — read without walking `req`'s prototype chain when it sits in `res.locals`.
+ * since — read without walking `req`'s prototype chain.
  */
 export function requestSession(req: IncomingMessage): unknown {
   if (Object.hasOwn(req, 'session')) return (req as { session?: unknown }).session;
+  if (req === lastRequest) return lastSession;
   return sessionOfResponse((req as { res?: unknown }).res);
 }
 

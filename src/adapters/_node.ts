@@ -257,11 +257,13 @@ class NodeSession<Data extends object> implements AttachedSession<Data>, Modifie
     this.original.end.call(res, body);
   }
 
-  /** Once finalized: calls go straight to Node, and `req.session` survives a replaced `res.locals`. */
+  /** Once finalized: calls go straight to Node, and `req.session` is kept in `res.locals` (or on `req`). */
   #release(): void {
     if (!this.hooked) return;
     releaseResponse(this.#res, this);
-    keepSessionInLocals(this.#res, this.session);
+    if (!keepSessionInLocals(this.#res, this.session) && !Object.hasOwn(this.#req, 'session')) {
+      (this.#req as IncomingMessage & { session: unknown }).session = this.session;
+    }
   }
 
   abort(error: unknown): void {

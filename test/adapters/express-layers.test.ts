@@ -3,12 +3,20 @@
  * the same process, `req.session` assignment by others, and responses that are never finalized.
  */
 import { once } from 'node:events';
-import { request as httpRequest, type Server, ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  IncomingMessage,
+  type Server,
+  ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hookedResponseCount, sweepHookedResponses } from '../../src/adapters/_layers.js';
+import { attachSession } from '../../src/adapters/_node.js';
 import { getSession, session } from '../../src/adapters/express.js';
+import { createSessionRuntime } from '../../src/http/options.js';
 import { createMemoryStore } from '../../src/stores/memory.js';
 import { SECRET } from '../helpers.js';
 
@@ -189,6 +197,67 @@ describe('sessionkit/express prototype hooks, edge cases', () => {
       expect(response.headers.getSetCookie()).toHaveLength(1);
       expect(after).toBeDefined();
     }
+  });
+
+  it('gives each request its own session when requests interleave, during and after the response', async () => {
+    const middleware = session({ secretKey: SECRET, store: createMemoryStore() });
+    const app = express();
+    app.use(middleware);
+    let arrived = 0;
+    let bothAttached!: () => void;
+    const barrier = new Promise<void>((resolve) => {
+      bothAttached = resolve;
+    });
+    const afterFinish = new Map<string, boolean>();
+    app.get('/warm', (_req, res) => void res.send('ok'));
+    app.get('/', async (req, res) => {
+      if (++arrived === 2) bothAttached();
+      await barrier; // the other request attached its session after this one
+      const who = String(req.query.who);
+      const s = getSession<{ who: string }>(req);
+      await s.set('who', who);
+      res.on('finish', () => {
+        afterFinish.set(who, (req as unknown as { session: unknown }).session === s);
+      });
+      res.send(String((req as unknown as { session: unknown }).session === s));
+    });
+    const url = await serve(app);
+    await fetch(`${url}/warm`); // the first request through Express's prototypes takes another path
+    const responses = await Promise.all(['a', 'b'].map((who) => fetch(`${url}/?who=${who}`)));
+    for (const [i, who] of ['a', 'b'].entries()) {
+      const response = responses[i]!;
+      expect(await response.text()).toBe('true');
+      const key = cookieOf(response).split('=')[1];
+      expect(await middleware.manager.open(key).get('who')).toBe(who);
+    }
+    expect(Object.fromEntries(afterFinish)).toEqual({ a: true, b: true });
+  });
+
+  it('keeps req.session on a prototype-swapping framework without res.locals, after later requests', async () => {
+    const runtime = createSessionRuntime({ secretKey: SECRET, store: createMemoryStore() });
+    const requestProto = Object.create(IncomingMessage.prototype) as object;
+    const responseProto = Object.create(ServerResponse.prototype) as object;
+    const attached: Array<[IncomingMessage, unknown]> = [];
+    const server = createServer((req, res) => {
+      // What Express does, minus res.locals.
+      Object.setPrototypeOf(req, requestProto);
+      Object.setPrototypeOf(res, responseProto);
+      (req as unknown as { res: unknown }).res = res;
+      const { session: s } = attachSession(runtime, req, res);
+      attached.push([req, s]);
+      void s.set('n', attached.length).then(() => res.end('ok'));
+    });
+    servers.push(server);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    for (let i = 0; i < 4; i++) expect((await fetch(url)).headers.getSetCookie()).toHaveLength(1);
+    expect(attached.map(([req, s]) => (req as unknown as { session: unknown }).session === s)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
   });
 
   it('getSession honours a later req.session assignment, as before', async () => {
