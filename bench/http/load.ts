@@ -58,6 +58,8 @@ export interface PhaseResult {
   mismatches: number;
   /** Over several rounds: (max − min) / median of `rps`. */
   spread?: number;
+  /** The server's CPU time (all threads, user + system) per response, in µs, when the platform tells. */
+  serverCpuUs?: number;
 }
 
 /** Options of {@link runPhase}. */

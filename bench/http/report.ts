@@ -21,16 +21,20 @@ export interface VariantRun {
 const ms = (value: number): string => value.toFixed(2);
 const pct = (value: number | undefined): string => (value === undefined ? '' : `${Math.round(value * 100)}%`);
 
-/** One table per phase: req/s, p50 and p99 latency per variant (medians over rounds). */
+/**
+ * One table per phase: req/s, p50 and p99 latency per variant, and the server's CPU time per response
+ * where the platform tells (medians over rounds).
+ */
 export function printTables(runs: readonly VariantRun[], phases: typeof PHASES = PHASES): void {
   for (const phase of phases) {
     const rows = runs.map(({ variant, phases }) => {
       const r = phases.get(phase.name)!;
-      return [variant.name, fmtInt(r.rps), pct(r.spread), ms(r.p50), ms(r.p99)];
+      const cpu = r.serverCpuUs === undefined ? 'n/a' : r.serverCpuUs.toFixed(0);
+      return [variant.name, fmtInt(r.rps), pct(r.spread), ms(r.p50), ms(r.p99), cpu];
     });
     printTable(
       `Phase ${phase.name} (${phase.paths.join(' → ')})`,
-      ['variant', 'req/s', 'spread', 'p50 ms', 'p99 ms'],
+      ['variant', 'req/s', 'spread', 'p50 ms', 'p99 ms', 'server CPU µs/req'],
       rows,
     );
   }
@@ -103,6 +107,31 @@ export function printRatioRanges(runs: readonly VariantRun[], phases: typeof PHA
   ]);
   printTable(
     'Per-round ratios of the targeted pairs: lowest–highest (rounds reaching the target / rounds)',
+    ['ratio', ...phases.map((p) => p.name)],
+    rows,
+  );
+}
+
+/**
+ * The same pairs seen through the servers' CPU time per response: baseline µs / variant µs, the medians
+ * of the rounds. Where the server is the bottleneck this is what the req/s ratio measures, but it is
+ * less disturbed by how the machine schedules the load generator. Printed only when the platform
+ * reports process CPU time (Linux).
+ */
+export function printCpuRatios(runs: readonly VariantRun[], phases: typeof PHASES = PHASES): void {
+  const cpuOf = (name: string, phase: string): number | undefined =>
+    runs.find((run) => run.variant.name === name)?.phases.get(phase)?.serverCpuUs;
+  if (!runs.some((run) => [...run.phases.values()].some((r) => r.serverCpuUs !== undefined))) return;
+  const rows = RATIOS.map((ratio) => [
+    ratio.label,
+    ...phases.map((phase) => {
+      const top = cpuOf(ratio.numerator, phase.name);
+      const bottom = cpuOf(ratio.denominator, phase.name);
+      return top === undefined || bottom === undefined ? '-' : fmtRatio(bottom / top);
+    }),
+  ]);
+  printTable(
+    'Inverse ratios of server CPU time per response (baseline µs / variant µs; medians over rounds)',
     ['ratio', ...phases.map((p) => p.name)],
     rows,
   );

@@ -8,7 +8,8 @@
  *
  * Each phase (`/counter`, `/read`, `/untouched`, mixed) runs in rounds; a round measures every variant
  * for `--seconds`, in a rotating order, so a load spike from elsewhere on the machine hits all
- * variants alike. Figures are medians over the rounds; ratios are medians of per-round ratios.
+ * variants alike. Figures are medians over the rounds; ratios are medians of per-round ratios. On
+ * Linux each table also shows the server's CPU time per response (from `/proc/<pid>/stat`).
  * Full run ≈ 3.5 minutes; `--quick` ≈ 1 minute.
  * @module
  */
@@ -16,7 +17,14 @@ import { mkdirSync } from 'node:fs';
 import { cpus, loadavg, platform, release } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createUsers, type PhaseResult, runPhase, type VirtualUser } from './load.js';
-import { printRatioRanges, printRatios, printTables, printVerification, type VariantRun } from './report.js';
+import {
+  printCpuRatios,
+  printRatioRanges,
+  printRatios,
+  printTables,
+  printVerification,
+  type VariantRun,
+} from './report.js';
 import { type ServerProcess, startServer } from './server-process.js';
 import { PHASES, VARIANTS } from './variants.js';
 
@@ -86,13 +94,19 @@ try {
     for (let round = 0; round < rounds; round++) {
       for (let i = 0; i < runs.length; i++) {
         const run = runs[(i + round) % runs.length]!;
+        const server = servers.get(run.variant.name)!;
+        const cpuBefore = server.cpuSeconds();
         const result = await runPhase({
-          port: servers.get(run.variant.name)!.port,
+          port: server.port,
           users: run.users,
           paths: phase.paths,
           seconds,
           checkCounters: run.variant.sessions,
         });
+        const cpuAfter = server.cpuSeconds();
+        if (cpuBefore !== null && cpuAfter !== null && result.responses > 0) {
+          result.serverCpuUs = ((cpuAfter - cpuBefore) * 1e6) / result.responses;
+        }
         const list = run.rounds.get(phase.name) ?? [];
         list.push(result);
         run.rounds.set(phase.name, list);
@@ -110,6 +124,7 @@ for (const run of runs) {
 printTables(runs, phases);
 printRatios(runs, rounds, phases);
 printRatioRanges(runs, phases);
+printCpuRatios(runs, phases);
 const verified = printVerification(runs);
 console.log(`\n# total ${((Date.now() - began) / 1000).toFixed(0)} s, load average ${load()} at the end`);
 if (!verified) process.exitCode = 1;
@@ -122,6 +137,7 @@ function combine(list: readonly PhaseResult[]): PhaseResult {
     return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   };
   const sum = (pick: (r: PhaseResult) => number): number => list.reduce((total, r) => total + pick(r), 0);
+  const withCpu = list.every((r) => r.serverCpuUs !== undefined);
   return {
     rps: median((r) => r.rps),
     p50: median((r) => r.p50),
@@ -132,5 +148,6 @@ function combine(list: readonly PhaseResult[]): PhaseResult {
     mismatches: sum((r) => r.mismatches),
     spread:
       (Math.max(...list.map((r) => r.rps)) - Math.min(...list.map((r) => r.rps))) / median((r) => r.rps),
+    ...(withCpu ? { serverCpuUs: median((r) => r.serverCpuUs!) } : {}),
   };
 }

@@ -5,12 +5,34 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** A running server process. */
 export interface ServerProcess {
   port: number;
+  /**
+   * CPU time the server process has used so far (user + system, all its threads), in seconds, or
+   * `null` where `/proc` cannot tell (not Linux).
+   */
+  cpuSeconds(): number | null;
   stop(): Promise<void>;
+}
+
+/** Linux's clock ticks per second for `/proc/<pid>/stat` (`getconf CLK_TCK`: 100 on every mainstream kernel). */
+const CLOCK_TICKS = 100;
+
+/** utime + stime of a process from `/proc/<pid>/stat`, in seconds; `null` when unavailable. */
+function processCpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start at field 3; utime and stime are 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
 }
 
 /** Spawn `node --import tsx servers/<file>` and wait until it reports its port. */
@@ -34,6 +56,7 @@ export async function startServer(file: string, cpuProfDir: string | null): Prom
   });
   return {
     port,
+    cpuSeconds: () => processCpuSeconds(child.pid),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = once(child, 'exit');
