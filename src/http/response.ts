@@ -69,6 +69,11 @@ interface CookieTemplate {
   head: string;
   middle: string;
   tail: string;
+  /**
+   * Everything after the value for the last `expires`/`Max-Age` pair: every cookie set in the same
+   * second has the same one, so it is built once instead of on every response.
+   */
+  last: { expires: string | null; maxAge: number | null; suffix: string } | null;
 }
 
 const templates = new WeakMap<ResolvedSettings, Array<CookieTemplate | undefined>>();
@@ -98,6 +103,7 @@ function cookieTemplate(settings: ResolvedSettings, secure: boolean): CookieTemp
       (path ? `; Path=${path}` : '') +
       (sameSite ? `; SameSite=${sameSite}` : '') +
       (secure ? '; Secure' : ''),
+    last: null,
   };
   if (pair === undefined) {
     pair = [];
@@ -127,16 +133,22 @@ function sessionCookie(
       secure,
     });
   }
+  return template.prefix + quoteCookieValue(value) + cookieSuffix(template, expires, maxAge);
+}
+
+/** The attributes after the cookie value, from the template's cache when `expires`/`maxAge` are unchanged. */
+function cookieSuffix(template: CookieTemplate, expires: string | null, maxAge: number | null): string {
+  const last = template.last;
+  if (last !== null && last.expires === expires && last.maxAge === maxAge) return last.suffix;
   // `expires` comes from httpDate: printable ASCII without `;`, as serializeSetCookie requires.
-  return (
-    template.prefix +
-    quoteCookieValue(value) +
+  const suffix =
     template.head +
     (expires ? `; expires=${expires}` : '') +
     template.middle +
     (maxAge === null ? '' : `; Max-Age=${Math.trunc(maxAge)}`) +
-    template.tail
-  );
+    template.tail;
+  template.last = { expires, maxAge, suffix };
+  return suffix;
 }
 
 function setVaryCookie(result: FinalizeResult, existingVary: FinalizeContext['existingVary']): void {

@@ -45,6 +45,27 @@ describe('finalizeSession', () => {
     expect(await manager.open(session.sessionKey).get('foo')).toBe('bar');
   });
 
+  it('gives each response the expiry of its own session and second (attributes are reused only when equal)', async () => {
+    let now = NOW;
+    const { manager } = setup({ now: () => now });
+    const cookieFor = async (expiry?: number): Promise<string> => {
+      const session = manager.open();
+      await session.set('n', 1);
+      if (expiry !== undefined) await session.setExpiry(expiry);
+      const [cookie] = (await finalizeSession(session, ok())).setCookie;
+      return cookie!.slice(cookie!.indexOf(';') + 2);
+    };
+    expect(await cookieFor()).toBe(DEFAULT_TAIL);
+    expect(await cookieFor(60)).toBe(
+      'expires=Tue, 14 Nov 2023 22:14:20 GMT; HttpOnly; Max-Age=60; Path=/; SameSite=Lax',
+    );
+    expect(await cookieFor()).toBe(DEFAULT_TAIL);
+    now += 1000;
+    expect(await cookieFor()).toBe(DEFAULT_TAIL.replace('22:13:20', '22:13:21'));
+    expect(await cookieFor(0)).toBe('HttpOnly; Path=/; SameSite=Lax');
+    expect(await cookieFor()).toBe(DEFAULT_TAIL.replace('22:13:20', '22:13:21'));
+  });
+
   it('changes nothing for an untouched session', async () => {
     const { manager } = setup();
     expect(await finalizeSession(manager.open(), ok())).toEqual({ setCookie: [], vary: null });
