@@ -57,7 +57,12 @@ function applyHeaders(res: ServerResponse, headers: unknown): void {
     for (let i = 0; i < headers.length; i += 2)
       res.appendHeader(String(headers[i]), headers[i + 1] as string);
   } else if (typeof headers === 'object' && headers !== null) {
-    for (const [name, value] of Object.entries(headers as OutgoingHttpHeaders)) {
+    // As Node's own writeHead does: keys, not entries (no [name, value] array per header).
+    const record = headers as OutgoingHttpHeaders;
+    const names = Object.keys(record);
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      const value = record[name];
       if (value !== undefined) res.setHeader(name, value);
     }
   }
