@@ -35,6 +35,11 @@ type Method = (this: ServerResponse, ...args: unknown[]) => unknown;
 export interface ResponseHooks {
   /** The request's session, for `req.session` while the response is open. */
   readonly session: unknown;
+  /**
+   * The hooks are letting go of the response (finalized, or swept after the client left): make the
+   * session findable without them ({@link keepSessionInLocals}, else `req.session`).
+   */
+  keepSession(): void;
   writeHead(args: unknown[]): unknown;
   write(args: unknown[]): unknown;
   end(args: unknown[]): unknown;
@@ -55,8 +60,10 @@ const SWEEP_FLOOR = 1024;
 let sweepAt = SWEEP_FLOOR;
 
 function sweep(): void {
-  for (const res of responseHooks.keys()) {
-    if (res.destroyed || res.writableFinished) responseHooks.delete(res);
+  for (const [res, hooks] of responseHooks) {
+    if (!res.destroyed && !res.writableFinished) continue;
+    responseHooks.delete(res);
+    hooks.keepSession(); // a handler still running (client gone) can still read its session
   }
   sweepAt = Math.max(SWEEP_FLOOR, responseHooks.size * 2);
 }
@@ -200,7 +207,8 @@ export const NODE_RESPONSE_METHODS: Readonly<Record<HookedName, Method>> = Objec
 /**
  * The request whose session was attached last, and that session. A route usually asks for the
  * session before anything else has run, so this answers without reading `req.res` and `res.locals`
- * (each such read on an Express object is an inline-cache miss). Holds one request at most.
+ * (each such read on an Express object is an inline-cache miss). Holds one request at most, and only
+ * until its session is finalized ({@link forgetRequest}).
  */
 let lastRequest: object | null = null;
 let lastSession: unknown;
@@ -228,6 +236,14 @@ export function setRequestSession(
     lastSession = session;
   } else {
     (req as IncomingMessage & { session: unknown }).session = session;
+  }
+}
+
+/** Drop the last-request shortcut if it is `req` (its session is kept elsewhere from now on). */
+export function forgetRequest(req: IncomingMessage): void {
+  if (lastRequest === req) {
+    lastRequest = null;
+    lastSession = undefined;
   }
 }
 

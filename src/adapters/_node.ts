@@ -29,6 +29,7 @@ import { finalizeHandleNow, type SessionHandle, type SessionRuntime } from '../h
 import { isSecureRequest } from '../http/request.js';
 import type { FinalizeResult } from '../http/response.js';
 import {
+  forgetRequest,
   hookResponse,
   keepSessionInLocals,
   type HookedName as Name,
@@ -266,8 +267,14 @@ class NodeSession<Data extends object> implements AttachedSession<Data>, Modifie
   #release(): void {
     if (!this.hooked) return;
     releaseResponse(this.#res, this);
-    if (!keepSessionInLocals(this.#res, this.session) && !Object.hasOwn(this.#req, 'session')) {
-      (this.#req as IncomingMessage & { session: unknown }).session = this.session;
+    this.keepSession();
+  }
+
+  keepSession(): void {
+    const req = this.#req;
+    forgetRequest(req);
+    if (!keepSessionInLocals(this.#res, this.session) && !Object.hasOwn(req, 'session')) {
+      (req as IncomingMessage & { session: unknown }).session = this.session;
     }
   }
 

@@ -135,6 +135,45 @@ describe('sessionkit/express prototype layers', () => {
     sweepHookedResponses();
     expect(hookedResponseCount()).toBe(before);
   });
+
+  it('keeps the session of a handler still running when its response is swept (client gone)', async () => {
+    const app = express();
+    app.use(session({ secretKey: SECRET, store: createMemoryStore() }));
+    app.get('/warm', (_req, res) => void res.send('ok'));
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const arrived: Array<Promise<unknown>> = [];
+    const seen: string[] = [];
+    app.get('/slow', async (req, res) => {
+      arrived.push(once(res, 'close'));
+      await gate;
+      try {
+        await getSession(req).set('n', 1);
+        seen.push(`${req.query.n}: ok`);
+      } catch (error) {
+        seen.push(`${req.query.n}: ${(error as Error).message}`);
+      }
+      res.send('late');
+    });
+    const url = await serve(app);
+    await (await fetch(`${url}/warm`)).text(); // the first request through Express's prototypes takes another path
+    const { port } = new URL(url);
+    const requests = [1, 2].map((n) => {
+      const req = httpRequest({ host: '127.0.0.1', port, path: `/slow?n=${n}` });
+      req.on('error', () => {});
+      req.end();
+      return req;
+    });
+    await expect.poll(() => arrived.length).toBe(2);
+    for (const req of requests) req.destroy();
+    await Promise.all(arrived);
+    sweepHookedResponses(); // what happens by itself once enough responses are hooked
+    open();
+    await expect.poll(() => seen.length).toBe(2);
+    expect(seen.sort()).toEqual(['1: ok', '2: ok']);
+  });
 });
 
 describe('sessionkit/express prototype hooks, edge cases', () => {
