@@ -264,7 +264,7 @@ function sessionOfResponse(res: unknown): unknown {
 export function keepSessionInLocals(res: ServerResponse, session: unknown): boolean {
   const locals = localsOf(res);
   if (locals === null) return false;
-  if (locals[SESSION] === undefined) locals[SESSION] = session;
+  locals[SESSION] = session; // always this request's: never one left by another request
   return true;
 }
 
