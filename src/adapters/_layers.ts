@@ -37,7 +37,7 @@ export interface ResponseHooks {
   readonly session: unknown;
   /**
    * The hooks are letting go of the response (finalized, or swept after the client left): make the
-   * session findable without them ({@link keepSessionInLocals}, else `req.session`).
+   * session findable without them ({@link keepRequestSession}).
    */
   keepSession(): void;
   writeHead(args: unknown[]): unknown;
@@ -85,7 +85,7 @@ const HOOK_FUNCTIONS = Object.fromEntries(
   HOOKED_METHODS.map((name) => [name, (RESPONSE_HOOKS[name] as PropertyDescriptor).value]),
 ) as Record<HookedName, unknown>;
 
-/** Where a hooked request's session is kept: its response's `res.locals` (a null-prototype dictionary). */
+/** Where a hooked request's session is kept once finalized: its response's `res.locals` (a null-prototype dictionary). */
 const SESSION = Symbol('sessionkit.session');
 
 type Locals = Record<PropertyKey, unknown>;
@@ -208,16 +208,15 @@ export const NODE_RESPONSE_METHODS: Readonly<Record<HookedName, Method>> = Objec
  * The request whose session was attached last, and that session. A route usually asks for the
  * session before anything else has run, so this answers without reading `req.res` and `res.locals`
  * (each such read on an Express object is an inline-cache miss). Holds one request at most, and only
- * until its session is finalized ({@link forgetRequest}).
+ * until its session is finalized ({@link keepRequestSession}).
  */
 let lastRequest: object | null = null;
 let lastSession: unknown;
 
 /**
- * Set `req.session`. On a framework request that links its response as `req.res` and has a
- * `res.locals` dictionary (Express, both documented), nothing is added to `req`: the shared `session`
- * accessor finds the session through the response hooks while the response is open, and in
- * `res.locals` (under a private symbol, put there when the session is finalized) afterwards.
+ * Set `req.session`. On a hooked framework request that links its response as `req.res` (Express,
+ * documented), nothing is added to `req`: the shared `session` accessor finds the session through the
+ * response hooks while the response is open, and afterwards where {@link keepRequestSession} put it.
  * Otherwise it is a plain own property.
  */
 export function setRequestSession(
@@ -239,17 +238,9 @@ export function setRequestSession(
   }
 }
 
-/** Drop the last-request shortcut if it is `req` (its session is kept elsewhere from now on). */
-export function forgetRequest(req: IncomingMessage): void {
-  if (lastRequest === req) {
-    lastRequest = null;
-    lastSession = undefined;
-  }
-}
-
 /**
  * The session kept for `res`: from the response's hooks while it is open, else from its `res.locals`
- * (where {@link keepSessionInLocals} put it when the session was finalized).
+ * (where {@link keepRequestSession} put it when the session was finalized).
  */
 function sessionOfResponse(res: unknown): unknown {
   const hooked = responseHooks.get(res as ServerResponse);
@@ -258,14 +249,19 @@ function sessionOfResponse(res: unknown): unknown {
 }
 
 /**
- * When the session is finalized (the response hooks let go of it): keep it findable in `res.locals`.
- * Resolves false when the response has no `res.locals` dictionary (the caller then sets `req.session`).
+ * When the response hooks let go of a session (finalized, or swept after the client left): keep it
+ * findable as `req.session` without them — under the private symbol in `res.locals` (always this
+ * request's, never one left there by another request), or, without a `res.locals` dictionary, as an
+ * own `req.session` unless one was assigned — and drop the last-request shortcut if it is `req`.
  */
-export function keepSessionInLocals(res: ServerResponse, session: unknown): boolean {
+export function keepRequestSession(req: IncomingMessage, res: ServerResponse, session: unknown): void {
+  if (lastRequest === req) {
+    lastRequest = null;
+    lastSession = undefined;
+  }
   const locals = localsOf(res);
-  if (locals === null) return false;
-  locals[SESSION] = session; // always this request's: never one left by another request
-  return true;
+  if (locals !== null) locals[SESSION] = session;
+  else if (!Object.hasOwn(req, 'session')) (req as IncomingMessage & { session: unknown }).session = session;
 }
 
 /**

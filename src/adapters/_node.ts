@@ -29,9 +29,8 @@ import { finalizeHandleNow, type SessionHandle, type SessionRuntime } from '../h
 import { isSecureRequest } from '../http/request.js';
 import type { FinalizeResult } from '../http/response.js';
 import {
-  forgetRequest,
   hookResponse,
-  keepSessionInLocals,
+  keepRequestSession,
   type HookedName as Name,
   NODE_RESPONSE_METHODS,
   releaseResponse,
@@ -271,11 +270,7 @@ class NodeSession<Data extends object> implements AttachedSession<Data>, Modifie
   }
 
   keepSession(): void {
-    const req = this.#req;
-    forgetRequest(req);
-    if (!keepSessionInLocals(this.#res, this.session) && !Object.hasOwn(req, 'session')) {
-      (req as IncomingMessage & { session: unknown }).session = this.session;
-    }
+    keepRequestSession(this.#req, this.#res, this.session);
   }
 
   abort(error: unknown): void {
