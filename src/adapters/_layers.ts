@@ -104,6 +104,7 @@ const REQUEST_HOOKS: PropertyDescriptorMap = {
     },
     // Anyone assigning `req.session` (another library, the app) gets a plain own property, as usual.
     set(this: object, value: unknown) {
+      if (this === lastRequest) forgetLastRequest(); // the own property answers from now on
       Object.defineProperty(this, 'session', { value, writable: true, enumerable: true, configurable: true });
     },
   },
@@ -192,17 +193,10 @@ export function releaseResponse(res: ServerResponse, hooks: ResponseHooks): void
 }
 
 /**
- * Node's own response methods (what the hooks pass unhooked calls to), shared by every request. Each
- * property is read from Node's prototype at call time, so later patches of Node's prototype still run.
+ * Node's own response methods (what the hooks pass unhooked calls to): Node's prototype itself, so
+ * each method is read at call time and later patches of Node's prototype still run. Never written to.
  */
-export const NODE_RESPONSE_METHODS: Readonly<Record<HookedName, Method>> = Object.freeze(
-  Object.defineProperties(
-    {},
-    Object.fromEntries(
-      HOOKED_METHODS.map((name) => [name, { get: () => RESPONSE_BASE[name], enumerable: true }]),
-    ),
-  ) as Record<HookedName, Method>,
-);
+export const NODE_RESPONSE_METHODS: Readonly<Record<HookedName, Method>> = RESPONSE_BASE;
 
 /**
  * The request whose session was attached last, and that session. A route usually asks for the
@@ -212,6 +206,33 @@ export const NODE_RESPONSE_METHODS: Readonly<Record<HookedName, Method>> = Objec
  */
 let lastRequest: object | null = null;
 let lastSession: unknown;
+
+/** Request prototypes whose requests were seen linking their response as `req.res`. */
+const linkingPrototypes = new WeakSet<object>();
+let lastLinkingPrototype: object | null = null;
+
+/**
+ * Whether `req.res` is `res`, checked on the first request of each request prototype only: a framework
+ * links every request the same way (Express sets `req.res` in `app.handle`), and reading a property of
+ * an Express request costs an inline-cache miss.
+ */
+function linksResponse(req: IncomingMessage, res: ServerResponse): boolean {
+  const proto = Object.getPrototypeOf(req) as object | null;
+  if (proto === null) return false;
+  if (proto === lastLinkingPrototype || linkingPrototypes.has(proto)) {
+    lastLinkingPrototype = proto;
+    return true;
+  }
+  if ((req as { res?: unknown }).res !== res) return false;
+  linkingPrototypes.add(proto);
+  lastLinkingPrototype = proto;
+  return true;
+}
+
+function forgetLastRequest(): void {
+  lastRequest = null;
+  lastSession = undefined;
+}
 
 /**
  * Set `req.session`. On a hooked framework request that links its response as `req.res` (Express,
@@ -227,7 +248,7 @@ export function setRequestSession(
 ): void {
   if (
     responseHooked &&
-    (req as { res?: unknown }).res === res &&
+    linksResponse(req, res) &&
     !Object.hasOwn(req, 'session') &&
     ensureHooks(req, REQUEST_BASE, REQUEST_HOOKS)
   ) {
@@ -255,10 +276,7 @@ function sessionOfResponse(res: unknown): unknown {
  * own `req.session` unless one was assigned — and drop the last-request shortcut if it is `req`.
  */
 export function keepRequestSession(req: IncomingMessage, res: ServerResponse, session: unknown): void {
-  if (lastRequest === req) {
-    lastRequest = null;
-    lastSession = undefined;
-  }
+  if (lastRequest === req) forgetLastRequest();
   const locals = localsOf(res);
   if (locals !== null) locals[SESSION] = session;
   else if (!Object.hasOwn(req, 'session')) (req as IncomingMessage & { session: unknown }).session = session;
@@ -266,11 +284,14 @@ export function keepRequestSession(req: IncomingMessage, res: ServerResponse, se
 
 /**
  * The session {@link setRequestSession} attached to `req` — or whatever was assigned to `req.session`
- * since — read without walking `req`'s prototype chain.
+ * since — read without walking `req`'s prototype chain. The request attached last is answered first,
+ * without touching `req` at all: an assignment to its `req.session` goes through the shared accessor,
+ * which lets go of the shortcut, and `setRequestSession` never takes it for a request that already has
+ * an own `session`. (Defining the property by other means than assignment bypasses the accessor.)
  */
 export function requestSession(req: IncomingMessage): unknown {
-  if (Object.hasOwn(req, 'session')) return (req as { session?: unknown }).session;
   if (req === lastRequest) return lastSession;
+  if (Object.hasOwn(req, 'session')) return (req as { session?: unknown }).session;
   return sessionOfResponse((req as { res?: unknown }).res);
 }
 

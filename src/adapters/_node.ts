@@ -70,8 +70,12 @@ function applyHeaders(res: ServerResponse, headers: unknown): void {
 
 function applyResult(res: ServerResponse, result: FinalizeResult): void {
   if (result.setCookie.length > 0) {
-    // Keeps any Set-Cookie the handler set; one cookie goes as a string (Node copies an array).
-    res.appendHeader('Set-Cookie', result.setCookie.length === 1 ? result.setCookie[0]! : result.setCookie);
+    // One cookie goes as a string (Node copies an array). Any Set-Cookie the handler set is kept:
+    // appended to then; otherwise setHeader, which frameworks call anyway (on an Express response each
+    // method read first in a request is an inline-cache miss, and nothing else reads `appendHeader`).
+    const value = result.setCookie.length === 1 ? result.setCookie[0]! : result.setCookie;
+    if (res.getHeader('Set-Cookie') === undefined) res.setHeader('Set-Cookie', value);
+    else res.appendHeader('Set-Cookie', value);
   }
   if (result.vary !== null) res.setHeader('Vary', result.vary);
 }

@@ -61,6 +61,9 @@ export interface SaveOptions {
   mustCreate?: boolean;
 }
 
+/** The promise {@link Session.set} answers with once the data is loaded: settled, shared, never rejected. */
+const RESOLVED: Promise<void> = Promise.resolve();
+
 /** Remove `item` from `list` in place, if present. */
 function remove(list: string[], item: string): void {
   const at = list.indexOf(item);
@@ -240,19 +243,46 @@ export class Session<Data extends object = SessionData> {
 
   // ---- dict-like API ---------------------------------------------------------------------------------
 
-  /** The value under `key`, or `defaultValue` (`undefined`) when absent. Marks the session accessed. */
-  async get<K extends keyof Data & string>(key: K): Promise<Data[K] | undefined>;
-  async get<K extends keyof Data & string>(key: K, defaultValue: Data[K]): Promise<Data[K]>;
-  async get(key: string, defaultValue?: unknown): Promise<unknown> {
-    const loaded = this.#data();
-    const data = loaded instanceof Promise ? await loaded : loaded;
-    return Object.hasOwn(data, key) ? data[key] : defaultValue;
+  /**
+   * The value under `key`, or `defaultValue` (`undefined`) when absent. Marks the session accessed.
+   *
+   * `get` and `set` run on nearly every request, so they are not `async` functions: once the data is
+   * loaded they settle a promise directly, without an async-function frame (an allocation per call).
+   * They still never throw: a failure rejects the returned promise.
+   */
+  get<K extends keyof Data & string>(key: K): Promise<Data[K] | undefined>;
+  get<K extends keyof Data & string>(key: K, defaultValue: Data[K]): Promise<Data[K]>;
+  get(key: string, defaultValue?: unknown): Promise<unknown> {
+    let loaded: SessionData | Promise<SessionData>;
+    try {
+      loaded = this.#data();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (loaded instanceof Promise) {
+      return loaded.then((data) => (Object.hasOwn(data, key) ? data[key] : defaultValue));
+    }
+    return Promise.resolve(Object.hasOwn(loaded, key) ? loaded[key] : defaultValue);
   }
 
   /** Store `value` under `key`. Marks the session accessed and modified. */
-  async set<K extends keyof Data & string>(key: K, value: Data[K]): Promise<void> {
-    const loaded = this.#data();
-    const data = loaded instanceof Promise ? await loaded : loaded;
+  set<K extends keyof Data & string>(key: K, value: Data[K]): Promise<void> {
+    let loaded: SessionData | Promise<SessionData>;
+    try {
+      loaded = this.#data();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (loaded instanceof Promise) return loaded.then((data) => this.#store(data, key, value));
+    try {
+      this.#store(loaded, key, value);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return RESOLVED;
+  }
+
+  #store(data: SessionData, key: string, value: unknown): void {
     data[key] = value;
     this.#markSet(key);
   }

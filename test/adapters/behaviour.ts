@@ -76,6 +76,19 @@ export function describeAdapterBehaviour(harness: AdapterHarness): void {
       expect(await (await get('/get', `sessionid=${value}`)).text()).toBe('"a"');
     });
 
+    it("keeps the handler's own Set-Cookie next to the session cookie", async () => {
+      const get = await serve();
+      const response = await get('/set-with-cookie');
+      expect(response.status).toBe(200);
+      const cookies = response.headers.getSetCookie();
+      expect(cookies).toHaveLength(2);
+      expect(cookies).toContain('theme=dark; Path=/');
+      const session = cookies.find((cookie) => cookie.startsWith('sessionid='));
+      expect(session?.endsWith(`; ${TAIL}`)).toBe(true);
+      const value = session!.slice('sessionid='.length, session!.indexOf(';'));
+      expect(await (await get('/get', `sessionid=${value}`)).text()).toBe('"a"');
+    });
+
     it('sends neither a cookie nor Vary for an untouched session', async () => {
       const get = await serve();
       const response = await get('/untouched');

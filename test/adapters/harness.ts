@@ -107,6 +107,10 @@ export function routesFor(store: AnyStore): Routes {
       await s.delete('k');
       return { body: 'ok' };
     },
+    '/set-with-cookie': async (s) => {
+      await s.set('k', 'a');
+      return { headers: { 'Set-Cookie': 'theme=dark; Path=/' }, body: 'ok' };
+    },
     '/vary-accept': async (s) => {
       await s.get('k');
       return { headers: { Vary: 'Accept-Encoding' } };

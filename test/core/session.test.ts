@@ -81,6 +81,31 @@ describe('Session', () => {
     await expect(s.get('x')).rejects.toBeInstanceOf(StoreUnavailable);
   });
 
+  it('rejects (never throws) from get and set when a synchronous store throws', async () => {
+    const store: SessionStore = {
+      ...createMemoryStore(),
+      load: () => {
+        throw new StoreUnavailable('down');
+      },
+    };
+    const sessions = createSessionManager({ secretKey: SECRET, store });
+    const reading = sessions.open('abcdefghijklmnop').get('x');
+    const writing = sessions.open('abcdefghijklmnop').set('x', 1);
+    await expect(reading).rejects.toBeInstanceOf(StoreUnavailable);
+    await expect(writing).rejects.toBeInstanceOf(StoreUnavailable);
+  });
+
+  it('answers get and set of loaded data at once, and set changes the data synchronously', async () => {
+    const s = createSessionManager({ secretKey: SECRET, store: createMemoryStore() }).open();
+    await s.set('a', 1);
+    const pending = s.set('a', 2);
+    expect(await s.get('a')).toBe(2); // the write happened when set was called
+    await pending;
+    expect(s.modified).toBe(true);
+    expect(s.changes().set).toEqual(new Set(['a']));
+    expect(await s.get('missing', 'fallback')).toBe('fallback');
+  });
+
   it('keeps typed data', async () => {
     interface Cart {
       items: string[];

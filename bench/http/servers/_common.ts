@@ -5,6 +5,7 @@
  * @module
  */
 import type { Server } from 'node:http';
+import { Session as Inspector } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 
 /** sessionkit's `secretKey` in every sessionkit server. */
@@ -35,6 +36,7 @@ export function announce(server: Server, close: () => Promise<void> = async () =
   };
   process.on('message', (message) => {
     if (message === 'stop') void stop();
+    else if (message === 'alloc-start' || message === 'alloc-stop') void allocationSampling(message);
   });
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
@@ -46,4 +48,47 @@ export function announce(server: Server, close: () => Promise<void> = async () =
 export function portFromEnv(): number {
   const port = Number(process.env.PORT ?? 0);
   return Number.isInteger(port) && port >= 0 ? port : 0;
+}
+
+let inspector: Inspector | null = null;
+
+/**
+ * For `costs.ts`: sample every allocation of this process, including objects already collected by
+ * either GC (V8's sampling heap profiler, one sample per 256 bytes on average), and report the bytes
+ * allocated between `alloc-start` and `alloc-stop` to the parent as `{ allocated }`.
+ */
+async function allocationSampling(message: 'alloc-start' | 'alloc-stop'): Promise<void> {
+  if (message === 'alloc-start') {
+    inspector ??= new Inspector();
+    inspector.connect();
+    await inspector.post('HeapProfiler.startSampling', {
+      samplingInterval: 256,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+    process.send?.({ sampling: true });
+    return;
+  }
+  if (inspector === null) return;
+  const { profile } = await inspector.post('HeapProfiler.stopSampling');
+  inspector.disconnect();
+  let allocated = 0;
+  const bySite = new Map<string, number>();
+  type Node = {
+    selfSize: number;
+    children: Node[];
+    callFrame: { functionName: string; url: string; lineNumber: number };
+  };
+  const walk = (node: Node): void => {
+    allocated += node.selfSize;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const site = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(node_modules|src|bench)\//, '$1/')}:${lineNumber + 1}`;
+    bySite.set(site, (bySite.get(site) ?? 0) + node.selfSize);
+    for (const child of node.children) walk(child);
+  };
+  walk(profile.head as Node);
+  // BENCH_ALLOC_TOP=n: where the bytes were allocated (the n largest sites), for finding what to cut.
+  const top = Number(process.env.BENCH_ALLOC_TOP ?? 0);
+  const sites = [...bySite].sort((a, b) => b[1] - a[1]).slice(0, top);
+  process.send?.({ allocated, sites });
 }
