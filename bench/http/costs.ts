@@ -127,12 +127,13 @@ interface Cost {
   misses: number;
 }
 
-function ask<T>(child: ChildProcess, message: string, key: string): Promise<T> {
+/** Send `message` to the server and resolve its first reply that carries `key`. */
+function ask<Reply extends object>(child: ChildProcess, message: string, key: keyof Reply): Promise<Reply> {
   return new Promise((resolve) => {
-    const listener = (reply: Record<string, unknown>): void => {
+    const listener = (reply: Reply): void => {
       if (!(key in reply)) return;
       child.off('message', listener);
-      resolve(reply[key] as T);
+      resolve(reply);
     };
     child.on('message', listener);
     child.send(message);
@@ -157,22 +158,18 @@ async function measure(file: string, dir: string): Promise<Map<string, Cost>> {
     const log = new IcLog(logfile);
     const costs = new Map<string, Cost>();
     for (const route of routes) {
-      await ask(child, 'alloc-start', 'sampling');
+      await ask<{ sampling: boolean }>(child, 'alloc-start', 'sampling');
       log.missesSince();
       for (let i = 0; i < requests; i++) {
         const status = await client.request(route);
         if (status !== 200) throw new Error(`${file} ${route} answered ${status}`);
       }
       const misses = log.missesSince();
-      const [allocated, sites] = await new Promise<[number, Array<[string, number]>]>((resolve) => {
-        const listener = (reply: { allocated?: number; sites?: Array<[string, number]> }): void => {
-          if (reply.allocated === undefined) return;
-          child.off('message', listener);
-          resolve([reply.allocated, reply.sites ?? []]);
-        };
-        child.on('message', listener);
-        child.send('alloc-stop');
-      });
+      const { allocated, sites = [] } = await ask<{ allocated: number; sites?: Array<[string, number]> }>(
+        child,
+        'alloc-stop',
+        'allocated',
+      );
       for (const [site, bytes] of sites) {
         console.log(`  ${file} ${route}: ${(bytes / requests).toFixed(0).padStart(6)} B/request  ${site}`);
       }

@@ -150,9 +150,29 @@ function ensureHooks(object: object, base: object, hooks: PropertyDescriptorMap)
   return ok;
 }
 
+/**
+ * A set of prototypes that answers the last one found first: one app's requests (or responses) all
+ * share a prototype, so a lookup is usually a single comparison.
+ */
+class PrototypeSet {
+  readonly #members = new WeakSet<object>();
+  #last: object | null = null;
+
+  has(proto: object): boolean {
+    if (proto === this.#last) return true;
+    if (!this.#members.has(proto)) return false;
+    this.#last = proto;
+    return true;
+  }
+
+  add(proto: object): void {
+    this.#members.add(proto);
+    this.#last = proto;
+  }
+}
+
 /** Framework response prototypes whose chain already carried the hooks before this request. */
-const hookedBefore = new WeakSet<object>();
-let lastHookedBefore: object | null = null;
+const hookedBefore = new PrototypeSet();
 
 /**
  * Route `res`'s `writeHead`/`write`/`end`/`flushHeaders` to `hooks` through the shared hooks.
@@ -166,7 +186,7 @@ let lastHookedBefore: object | null = null;
 export function hookResponse(res: ServerResponse, hooks: ResponseHooks): boolean {
   const proto = Object.getPrototypeOf(res) as Record<HookedName, unknown> | null;
   if (proto === null) return false;
-  if (proto !== lastHookedBefore && !hookedBefore.has(proto)) {
+  if (!hookedBefore.has(proto)) {
     if (ensureHooks(res, RESPONSE_BASE, RESPONSE_HOOKS)) hookedBefore.add(proto);
     return false;
   }
@@ -181,7 +201,6 @@ export function hookResponse(res: ServerResponse, hooks: ResponseHooks): boolean
   ) {
     return false;
   }
-  lastHookedBefore = proto;
   if (responseHooks.size >= sweepAt) sweep();
   responseHooks.set(res, hooks);
   return true;
@@ -208,8 +227,7 @@ let lastRequest: object | null = null;
 let lastSession: unknown;
 
 /** Request prototypes whose requests were seen linking their response as `req.res`. */
-const linkingPrototypes = new WeakSet<object>();
-let lastLinkingPrototype: object | null = null;
+const linkingPrototypes = new PrototypeSet();
 
 /**
  * Whether `req.res` is `res`, checked on the first request of each request prototype only: a framework
@@ -219,13 +237,9 @@ let lastLinkingPrototype: object | null = null;
 function linksResponse(req: IncomingMessage, res: ServerResponse): boolean {
   const proto = Object.getPrototypeOf(req) as object | null;
   if (proto === null) return false;
-  if (proto === lastLinkingPrototype || linkingPrototypes.has(proto)) {
-    lastLinkingPrototype = proto;
-    return true;
-  }
+  if (linkingPrototypes.has(proto)) return true;
   if ((req as { res?: unknown }).res !== res) return false;
   linkingPrototypes.add(proto);
-  lastLinkingPrototype = proto;
   return true;
 }
 

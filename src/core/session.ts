@@ -253,12 +253,7 @@ export class Session<Data extends object = SessionData> {
   get<K extends keyof Data & string>(key: K): Promise<Data[K] | undefined>;
   get<K extends keyof Data & string>(key: K, defaultValue: Data[K]): Promise<Data[K]>;
   get(key: string, defaultValue?: unknown): Promise<unknown> {
-    let loaded: SessionData | Promise<SessionData>;
-    try {
-      loaded = this.#data();
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    const loaded = this.#dataOrRejection();
     if (loaded instanceof Promise) {
       return loaded.then((data) => (Object.hasOwn(data, key) ? data[key] : defaultValue));
     }
@@ -267,12 +262,7 @@ export class Session<Data extends object = SessionData> {
 
   /** Store `value` under `key`. Marks the session accessed and modified. */
   set<K extends keyof Data & string>(key: K, value: Data[K]): Promise<void> {
-    let loaded: SessionData | Promise<SessionData>;
-    try {
-      loaded = this.#data();
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    const loaded = this.#dataOrRejection();
     if (loaded instanceof Promise) return loaded.then((data) => this.#store(data, key, value));
     try {
       this.#store(loaded, key, value);
@@ -280,6 +270,15 @@ export class Session<Data extends object = SessionData> {
       return Promise.reject(error);
     }
     return RESOLVED;
+  }
+
+  /** {@link #data}, with a synchronous failure (a synchronous store that throws) turned into a rejection. */
+  #dataOrRejection(): SessionData | Promise<SessionData> {
+    try {
+      return this.#data();
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   #store(data: SessionData, key: string, value: unknown): void {
