@@ -33,13 +33,8 @@ type Method = (this: ServerResponse, ...args: unknown[]) => unknown;
 
 /** What the response hooks forward a call to. */
 export interface ResponseHooks {
-  /** The request's session, for `req.session` while the response is open. */
+  /** The request's session (found through the response while it is open, see {@link requestSession}). */
   readonly session: unknown;
-  /**
-   * The hooks are letting go of the response (finalized, or swept after the client left): make the
-   * session findable without them ({@link keepRequestSession}).
-   */
-  keepSession(): void;
   writeHead(args: unknown[]): unknown;
   write(args: unknown[]): unknown;
   end(args: unknown[]): unknown;
@@ -50,22 +45,44 @@ const RESPONSE_BASE = ServerResponse.prototype as unknown as Record<HookedName, 
 const REQUEST_BASE = IncomingMessage.prototype;
 
 /**
- * Hooked responses. A Map, not a WeakMap: a WeakMap entry per request makes every young-generation
- * GC markedly slower (measured: about 4 µs per request). Entries are released when the session is
- * finalized ({@link releaseResponse}); the few that never are (handler hung up, client gone) are swept
- * once the map grows, when their response has closed or finished.
+ * The response hooked last and its hooks. A request usually runs from its middleware to its response
+ * before the next one starts, so the hooks find their response with one comparison, and no Map entry
+ * is added and deleted per request (a Map that churns through single entries reallocates its table).
+ */
+let slotResponse: ServerResponse | null = null;
+let slotHooks: ResponseHooks | undefined;
+
+/**
+ * The other hooked responses: those still open when a later one was hooked (handlers that wait for a
+ * slow store, streaming responses). A Map, not a WeakMap: a WeakMap entry per request makes every
+ * young-generation GC markedly slower (measured: about 4 µs per request). Entries are released when
+ * the session is finalized ({@link releaseResponse}); the few that never are (handler hung up, client
+ * gone) are swept once the map grows, when their response has closed or finished.
  */
 const responseHooks = new Map<ServerResponse, ResponseHooks>();
 const SWEEP_FLOOR = 1024;
 let sweepAt = SWEEP_FLOOR;
 
+/** Whether a hooked response is over (closed or finished) and can be let go of. */
+function isOver(res: ServerResponse): boolean {
+  return res.destroyed || res.writableFinished;
+}
+
 function sweep(): void {
-  for (const [res, hooks] of responseHooks) {
-    if (!res.destroyed && !res.writableFinished) continue;
-    responseHooks.delete(res);
-    hooks.keepSession(); // a handler still running (client gone) can still read its session
-  }
+  for (const res of responseHooks.keys()) if (isOver(res)) responseHooks.delete(res);
+  if (slotResponse !== null && isOver(slotResponse)) clearSlot();
   sweepAt = Math.max(SWEEP_FLOOR, responseHooks.size * 2);
+}
+
+function clearSlot(): void {
+  slotResponse = null;
+  slotHooks = undefined;
+}
+
+/** The hooks routed to for `res`, if any. */
+function hooksOf(res: ServerResponse): ResponseHooks | undefined {
+  if (res === slotResponse) return slotHooks;
+  return responseHooks.size === 0 ? undefined : responseHooks.get(res);
 }
 
 /** The hook methods installed on a framework's response base. */
@@ -73,7 +90,7 @@ const RESPONSE_HOOKS: PropertyDescriptorMap = Object.fromEntries(
   HOOKED_METHODS.map((name) => {
     // Node's method is looked up at call time, so later patches of Node's prototype still run.
     const method = function (this: ServerResponse, ...args: unknown[]): unknown {
-      const hooks = responseHooks.get(this);
+      const hooks = hooksOf(this);
       return hooks === undefined ? RESPONSE_BASE[name].apply(this, args) : hooks[name](args);
     };
     return [name, { value: method, writable: true, configurable: true }];
@@ -85,22 +102,31 @@ const HOOK_FUNCTIONS = Object.fromEntries(
   HOOKED_METHODS.map((name) => [name, (RESPONSE_HOOKS[name] as PropertyDescriptor).value]),
 ) as Record<HookedName, unknown>;
 
-/** Where a hooked request's session is kept once finalized: its response's `res.locals` (a null-prototype dictionary). */
+/**
+ * Where a hooked request's session is kept: a non-enumerable property of the request's own `headers`
+ * object (read anyway for the cookie, so nothing else of the request is touched; non-enumerable, so
+ * spreading or copying the headers never carries it along).
+ */
 const SESSION = Symbol('sessionkit.session');
 
-type Locals = Record<PropertyKey, unknown>;
-
-function localsOf(res: unknown): Locals | null {
-  const locals = (res as { locals?: unknown } | null | undefined)?.locals;
-  return typeof locals === 'object' && locals !== null ? (locals as Locals) : null;
+/**
+ * The session kept in `req`'s headers by {@link setRequestSession}; if a middleware replaced
+ * `req.headers` since, the one of `req.res` while that response is still open.
+ */
+function stashedSession(req: { headers?: unknown; res?: unknown }): unknown {
+  const headers = req.headers;
+  if (typeof headers === 'object' && headers !== null && Object.hasOwn(headers, SESSION)) {
+    return (headers as Record<symbol, unknown>)[SESSION];
+  }
+  return hooksOf(req.res as ServerResponse)?.session;
 }
 
 /** The `session` accessor installed on a framework's request base. */
 const REQUEST_HOOKS: PropertyDescriptorMap = {
   session: {
     configurable: true,
-    get(this: { res?: unknown }): unknown {
-      return this === lastRequest ? lastSession : sessionOfResponse(this.res);
+    get(this: { headers?: unknown; res?: unknown }): unknown {
+      return this === lastRequest ? lastSession : stashedSession(this);
     },
     // Anyone assigning `req.session` (another library, the app) gets a plain own property, as usual.
     set(this: object, value: unknown) {
@@ -197,18 +223,27 @@ export function hookResponse(res: ServerResponse, hooks: ResponseHooks): boolean
     proto.writeHead !== HOOK_FUNCTIONS.writeHead ||
     proto.write !== HOOK_FUNCTIONS.write ||
     proto.flushHeaders !== HOOK_FUNCTIONS.flushHeaders ||
-    responseHooks.has(res)
+    hooksOf(res) !== undefined
   ) {
     return false;
   }
-  if (responseHooks.size >= sweepAt) sweep();
-  responseHooks.set(res, hooks);
+  if (slotResponse !== null) {
+    // Still open (its handler is waiting for something): it moves to the map.
+    if (responseHooks.size >= sweepAt) sweep();
+    if (slotResponse !== null) responseHooks.set(slotResponse, slotHooks as ResponseHooks);
+  }
+  slotResponse = res;
+  slotHooks = hooks;
   return true;
 }
 
 /** Stop routing `res` to `hooks` (only if they are still the ones routed to): later calls go straight to Node. */
 export function releaseResponse(res: ServerResponse, hooks: ResponseHooks): void {
-  if (responseHooks.get(res) === hooks) responseHooks.delete(res);
+  if (res === slotResponse) {
+    if (slotHooks === hooks) clearSlot();
+  } else if (responseHooks.get(res) === hooks) {
+    responseHooks.delete(res);
+  }
 }
 
 /**
@@ -219,29 +254,12 @@ export const NODE_RESPONSE_METHODS: Readonly<Record<HookedName, Method>> = RESPO
 
 /**
  * The request whose session was attached last, and that session. A route usually asks for the
- * session before anything else has run, so this answers without reading `req.res` and `res.locals`
- * (each such read on an Express object is an inline-cache miss). Holds one request at most, and only
- * until its session is finalized ({@link keepRequestSession}).
+ * session before anything else has run, so this answers without reading anything of `req` (each
+ * first read of a property of an Express request is an inline-cache miss). Holds one request at most,
+ * and only until its session is finalized ({@link forgetRequest}).
  */
 let lastRequest: object | null = null;
 let lastSession: unknown;
-
-/** Request prototypes whose requests were seen linking their response as `req.res`. */
-const linkingPrototypes = new PrototypeSet();
-
-/**
- * Whether `req.res` is `res`, checked on the first request of each request prototype only: a framework
- * links every request the same way (Express sets `req.res` in `app.handle`), and reading a property of
- * an Express request costs an inline-cache miss.
- */
-function linksResponse(req: IncomingMessage, res: ServerResponse): boolean {
-  const proto = Object.getPrototypeOf(req) as object | null;
-  if (proto === null) return false;
-  if (linkingPrototypes.has(proto)) return true;
-  if ((req as { res?: unknown }).res !== res) return false;
-  linkingPrototypes.add(proto);
-  return true;
-}
 
 function forgetLastRequest(): void {
   lastRequest = null;
@@ -249,23 +267,24 @@ function forgetLastRequest(): void {
 }
 
 /**
- * Set `req.session`. On a hooked framework request that links its response as `req.res` (Express,
- * documented), nothing is added to `req`: the shared `session` accessor finds the session through the
- * response hooks while the response is open, and afterwards where {@link keepRequestSession} put it.
- * Otherwise it is a plain own property.
+ * Set `req.session`. On a hooked framework request (Express), nothing is added to `req`: the session
+ * is kept in `headers` (the request's own headers object, which the caller read for the cookie) and
+ * the shared `session` accessor reads it from there. Otherwise it is a plain own property.
  */
 export function setRequestSession(
   req: IncomingMessage,
-  res: ServerResponse,
+  headers: unknown,
   session: unknown,
   responseHooked: boolean,
 ): void {
   if (
     responseHooked &&
-    linksResponse(req, res) &&
+    typeof headers === 'object' &&
+    headers !== null &&
     !Object.hasOwn(req, 'session') &&
     ensureHooks(req, REQUEST_BASE, REQUEST_HOOKS)
   ) {
+    Object.defineProperty(headers, SESSION, { value: session, writable: true, configurable: true });
     lastRequest = req;
     lastSession = session;
   } else {
@@ -273,27 +292,9 @@ export function setRequestSession(
   }
 }
 
-/**
- * The session kept for `res`: from the response's hooks while it is open, else from its `res.locals`
- * (where {@link keepRequestSession} put it when the session was finalized).
- */
-function sessionOfResponse(res: unknown): unknown {
-  const hooked = responseHooks.get(res as ServerResponse);
-  if (hooked !== undefined) return hooked.session;
-  return localsOf(res)?.[SESSION];
-}
-
-/**
- * When the response hooks let go of a session (finalized, or swept after the client left): keep it
- * findable as `req.session` without them — under the private symbol in `res.locals` (always this
- * request's, never one left there by another request), or, without a `res.locals` dictionary, as an
- * own `req.session` unless one was assigned — and drop the last-request shortcut if it is `req`.
- */
-export function keepRequestSession(req: IncomingMessage, res: ServerResponse, session: unknown): void {
+/** The session of `req` is finalized: drop the last-request shortcut if it is `req`. */
+export function forgetRequest(req: IncomingMessage): void {
   if (lastRequest === req) forgetLastRequest();
-  const locals = localsOf(res);
-  if (locals !== null) locals[SESSION] = session;
-  else if (!Object.hasOwn(req, 'session')) (req as IncomingMessage & { session: unknown }).session = session;
 }
 
 /**
@@ -306,12 +307,12 @@ export function keepRequestSession(req: IncomingMessage, res: ServerResponse, se
 export function requestSession(req: IncomingMessage): unknown {
   if (req === lastRequest) return lastSession;
   if (Object.hasOwn(req, 'session')) return (req as { session?: unknown }).session;
-  return sessionOfResponse((req as { res?: unknown }).res);
+  return stashedSession(req);
 }
 
 /** @internal For tests: how many responses are routed to hooks right now. */
 export function hookedResponseCount(): number {
-  return responseHooks.size;
+  return responseHooks.size + (slotResponse === null ? 0 : 1);
 }
 
 /** @internal For tests: drop entries of closed or finished responses now (normally on growth). */

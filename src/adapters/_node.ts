@@ -29,8 +29,8 @@ import { finalizeHandleNow, type SessionHandle, type SessionRuntime } from '../h
 import { isSecureRequest } from '../http/request.js';
 import type { FinalizeResult } from '../http/response.js';
 import {
+  forgetRequest,
   hookResponse,
-  keepRequestSession,
   type HookedName as Name,
   NODE_RESPONSE_METHODS,
   releaseResponse,
@@ -109,9 +109,14 @@ class NodeSession<Data extends object> implements AttachedSession<Data>, Modifie
   /** Calls made while a save is pending, replayed in order once it settles. */
   #queue: Array<[Name, unknown[]]> | null = null;
 
-  constructor(runtime: SessionRuntime<Data>, req: IncomingMessage, res: ServerResponse) {
+  constructor(
+    runtime: SessionRuntime<Data>,
+    req: IncomingMessage,
+    res: ServerResponse,
+    headers: IncomingMessage['headers'],
+  ) {
     this.#runtime = runtime;
-    this.#handle = runtime.open(req.headers.cookie);
+    this.#handle = runtime.open(headers.cookie);
     this.session = this.#handle.session;
     this.#req = req;
     this.#res = res;
@@ -266,15 +271,11 @@ class NodeSession<Data extends object> implements AttachedSession<Data>, Modifie
     this.original.end.call(res, body);
   }
 
-  /** Once finalized: calls go straight to Node, and `req.session` is kept in `res.locals` (or on `req`). */
+  /** Once finalized: calls go straight to Node (`req.session` stays readable: see `setRequestSession`). */
   #release(): void {
     if (!this.hooked) return;
     releaseResponse(this.#res, this);
-    this.keepSession();
-  }
-
-  keepSession(): void {
-    keepRequestSession(this.#req, this.#res, this.session);
+    forgetRequest(this.#req);
   }
 
   abort(error: unknown): void {
@@ -324,7 +325,9 @@ export function attachSession<Data extends object>(
   req: IncomingMessage,
   res: ServerResponse,
 ): AttachedSession<Data> {
-  const binding = new NodeSession(runtime, req, res);
-  setRequestSession(req, res, binding.session, binding.hooked);
+  // Read once: each first read of a property of an Express request is an inline-cache miss.
+  const headers = req.headers;
+  const binding = new NodeSession(runtime, req, res, headers);
+  setRequestSession(req, headers, binding.session, binding.hooked);
   return binding;
 }

@@ -272,6 +272,65 @@ describe('sessionkit/express prototype hooks, edge cases', () => {
     expect(Object.fromEntries(afterFinish)).toEqual({ a: true, b: true });
   });
 
+  it('keeps the session out of what copying or serializing req.headers sees', async () => {
+    const app = express();
+    app.use(session({ secretKey: SECRET, store: createMemoryStore() }));
+    app.get('/', async (req, res) => {
+      const s = getSession<{ n: number }>(req);
+      await s.set('n', 1);
+      const copy = { ...req.headers };
+      res.json({
+        same: (req as unknown as { session: unknown }).session === s,
+        symbols:
+          Object.getOwnPropertySymbols(copy).length +
+          Object.getOwnPropertySymbols(Object.assign({}, req.headers)).length,
+        keys: Object.keys(req.headers).filter((name) => !/^[a-z-]+$/.test(name)),
+        json: JSON.stringify(req.headers).includes('sessionkit'),
+        // Fetch's Headers refuses a symbol key it is given (e.g. from spreading Node's headers).
+        fetchHeaders: new Headers(copy as Record<string, string>).has('host'),
+      });
+    });
+    const url = await serve(app);
+    for (let i = 0; i < 2; i++) {
+      expect(await (await fetch(url)).json()).toEqual({
+        same: true,
+        symbols: 0,
+        keys: [],
+        json: false,
+        fetchHeaders: true,
+      });
+    }
+  });
+
+  it('keeps req.session when a middleware replaces req.headers, while requests interleave', async () => {
+    const app = express();
+    app.use(session({ secretKey: SECRET, store: createMemoryStore() }));
+    app.use((req, _res, next) => {
+      req.headers = { ...req.headers, 'x-normalized': '1' };
+      next();
+    });
+    let arrived = 0;
+    let bothAttached!: () => void;
+    const barrier = new Promise<void>((resolve) => {
+      bothAttached = resolve;
+    });
+    app.get('/warm', (_req, res) => void res.send('ok'));
+    app.get('/', async (req, res) => {
+      if (++arrived === 2) bothAttached();
+      await barrier; // the other request attached its session after this one
+      const s = getSession<{ who: string }>(req);
+      await s.set('who', String(req.query.who));
+      res.send(String((req as unknown as { session: unknown }).session === s));
+    });
+    const url = await serve(app);
+    await fetch(`${url}/warm`); // the first request through Express's prototypes takes another path
+    const responses = await Promise.all(['a', 'b'].map((who) => fetch(`${url}/?who=${who}`)));
+    for (const response of responses) {
+      expect(await response.text()).toBe('true');
+      expect(response.headers.getSetCookie()).toHaveLength(1);
+    }
+  });
+
   it('keeps req.session on a prototype-swapping framework without res.locals, after later requests', async () => {
     const runtime = createSessionRuntime({ secretKey: SECRET, store: createMemoryStore() });
     const requestProto = Object.create(IncomingMessage.prototype) as object;
