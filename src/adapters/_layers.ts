@@ -256,7 +256,7 @@ export const NODE_RESPONSE_METHODS: Readonly<Record<HookedName, Method>> = RESPO
  * The request whose session was attached last, and that session. A route usually asks for the
  * session before anything else has run, so this answers without reading anything of `req` (each
  * first read of a property of an Express request is an inline-cache miss). Holds one request at most,
- * and only until its session is finalized ({@link forgetRequest}).
+ * and only until its session is finalized ({@link keepRequestSession}).
  */
 let lastRequest: object | null = null;
 let lastSession: unknown;
@@ -270,13 +270,15 @@ function forgetLastRequest(): void {
  * Set `req.session`. On a hooked framework request (Express), nothing is added to `req`: the session
  * is kept in `headers` (the request's own headers object, which the caller read for the cookie) and
  * the shared `session` accessor reads it from there. Otherwise it is a plain own property.
+ * @returns whether the session was kept in `headers` (then call {@link keepRequestSession} once the
+ *   session is finalized).
  */
 export function setRequestSession(
   req: IncomingMessage,
   headers: unknown,
   session: unknown,
   responseHooked: boolean,
-): void {
+): boolean {
   if (
     responseHooked &&
     typeof headers === 'object' &&
@@ -284,17 +286,29 @@ export function setRequestSession(
     !Object.hasOwn(req, 'session') &&
     ensureHooks(req, REQUEST_BASE, REQUEST_HOOKS)
   ) {
-    Object.defineProperty(headers, SESSION, { value: session, writable: true, configurable: true });
+    stash(headers, session);
     lastRequest = req;
     lastSession = session;
-  } else {
-    (req as IncomingMessage & { session: unknown }).session = session;
+    return true;
   }
+  (req as IncomingMessage & { session: unknown }).session = session;
+  return false;
 }
 
-/** The session of `req` is finalized: drop the last-request shortcut if it is `req`. */
-export function forgetRequest(req: IncomingMessage): void {
+function stash(headers: object, session: unknown): void {
+  Object.defineProperty(headers, SESSION, { value: session, writable: true, configurable: true });
+}
+
+/**
+ * The session {@link setRequestSession} kept in `attachedHeaders` is finalized: drop the last-request
+ * shortcut if it is `req`, and if a middleware has replaced `req.headers` since, keep the session in
+ * the new headers object too (so `req.session` still reads it after the response). Reading
+ * `req.headers` costs nothing extra here after `res.send`, which has just read it (`req.fresh`).
+ */
+export function keepRequestSession(req: IncomingMessage, attachedHeaders: object, session: unknown): void {
   if (lastRequest === req) forgetLastRequest();
+  const headers = req.headers as unknown;
+  if (headers !== attachedHeaders && typeof headers === 'object' && headers !== null) stash(headers, session);
 }
 
 /**

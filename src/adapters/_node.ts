@@ -29,8 +29,8 @@ import { finalizeHandleNow, type SessionHandle, type SessionRuntime } from '../h
 import { isSecureRequest } from '../http/request.js';
 import type { FinalizeResult } from '../http/response.js';
 import {
-  forgetRequest,
   hookResponse,
+  keepRequestSession,
   type HookedName as Name,
   NODE_RESPONSE_METHODS,
   releaseResponse,
@@ -106,6 +106,8 @@ class NodeSession<Data extends object> implements AttachedSession<Data>, Modifie
   #writesWrapped = false;
   /** Whether the calls arrive through the shared prototype hooks (else through own-property wrappers). */
   readonly hooked: boolean;
+  /** The request's headers object when `req.session` is kept in it (see `setRequestSession`), else `null`. */
+  stashedIn: object | null = null;
   /** Calls made while a save is pending, replayed in order once it settles. */
   #queue: Array<[Name, unknown[]]> | null = null;
 
@@ -271,11 +273,11 @@ class NodeSession<Data extends object> implements AttachedSession<Data>, Modifie
     this.original.end.call(res, body);
   }
 
-  /** Once finalized: calls go straight to Node (`req.session` stays readable: see `setRequestSession`). */
+  /** Once finalized: calls go straight to Node, and `req.session` stays readable (see `keepRequestSession`). */
   #release(): void {
     if (!this.hooked) return;
     releaseResponse(this.#res, this);
-    forgetRequest(this.#req);
+    if (this.stashedIn !== null) keepRequestSession(this.#req, this.stashedIn, this.session);
   }
 
   abort(error: unknown): void {
@@ -328,6 +330,6 @@ export function attachSession<Data extends object>(
   // Read once: each first read of a property of an Express request is an inline-cache miss.
   const headers = req.headers;
   const binding = new NodeSession(runtime, req, res, headers);
-  setRequestSession(req, headers, binding.session, binding.hooked);
+  if (setRequestSession(req, headers, binding.session, binding.hooked)) binding.stashedIn = headers;
   return binding;
 }

@@ -302,7 +302,7 @@ describe('sessionkit/express prototype hooks, edge cases', () => {
     }
   });
 
-  it('keeps req.session when a middleware replaces req.headers, while requests interleave', async () => {
+  it('keeps req.session when a middleware replaces req.headers, during and after interleaved requests', async () => {
     const app = express();
     app.use(session({ secretKey: SECRET, store: createMemoryStore() }));
     app.use((req, _res, next) => {
@@ -314,12 +314,17 @@ describe('sessionkit/express prototype hooks, edge cases', () => {
     const barrier = new Promise<void>((resolve) => {
       bothAttached = resolve;
     });
+    const afterFinish = new Map<string, boolean>();
     app.get('/warm', (_req, res) => void res.send('ok'));
     app.get('/', async (req, res) => {
       if (++arrived === 2) bothAttached();
       await barrier; // the other request attached its session after this one
+      const who = String(req.query.who);
       const s = getSession<{ who: string }>(req);
-      await s.set('who', String(req.query.who));
+      await s.set('who', who);
+      res.on('finish', () => {
+        afterFinish.set(who, (req as unknown as { session: unknown }).session === s && getSession(req) === s);
+      });
       res.send(String((req as unknown as { session: unknown }).session === s));
     });
     const url = await serve(app);
@@ -329,6 +334,7 @@ describe('sessionkit/express prototype hooks, edge cases', () => {
       expect(await response.text()).toBe('true');
       expect(response.headers.getSetCookie()).toHaveLength(1);
     }
+    expect(Object.fromEntries(afterFinish)).toEqual({ a: true, b: true });
   });
 
   it('keeps req.session on a prototype-swapping framework without res.locals, after later requests', async () => {
