@@ -323,7 +323,10 @@ describe('sessionkit/express prototype hooks, edge cases', () => {
       const s = getSession<{ who: string }>(req);
       await s.set('who', who);
       res.on('finish', () => {
-        afterFinish.set(who, (req as unknown as { session: unknown }).session === s && getSession(req) === s);
+        afterFinish.set(
+          who,
+          (req as unknown as { session: unknown }).session === s && getSession<{ who: string }>(req) === s,
+        );
       });
       res.send(String((req as unknown as { session: unknown }).session === s));
     });
