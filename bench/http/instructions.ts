@@ -4,7 +4,7 @@
  * machine of one architecture, however busy the machine is.
  *
  *   npx tsx bench/http/instructions.ts [--only express-plain,express-floor,express-sessionkit]
- *                                      [--routes /counter,/read] [--requests 4000] [--warm 3000]
+ *                                      [--routes /counter,/read] [--requests 4000] [--warm 3000] [--cache]
  *
  * Per variant and route, two copies of the server run under callgrind side by side: both get the same
  * warm-up (`--warm` requests cycling through the routes) on one keep-alive connection, then one of them
@@ -14,6 +14,10 @@
  * background compiler and GC helper threads vary with timing. Instructions are not time (a cache miss
  * costs more than an add), so this complements `run.ts` rather than replacing it. Under callgrind a
  * server runs ~50× slower: about a minute per variant and route. Needs `valgrind` (Debian: valgrind).
+ *
+ * `--cache` also simulates the caches (callgrind's model of the host's L1 instruction and data caches
+ * and last level) and prints their misses per request: where time goes that instructions do not show.
+ * About twice as slow.
  * @module
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -33,6 +37,7 @@ const { values } = parseArgs({
     routes: { type: 'string', default: '/counter' },
     requests: { type: 'string', default: '4000' },
     warm: { type: 'string', default: '3000' },
+    cache: { type: 'boolean', default: false },
   },
 });
 const requests = Number(values.requests);
@@ -77,8 +82,11 @@ async function connectWhenUp(port: number, child: ChildProcess): Promise<Sequent
   throw new Error(`server on port ${port} did not start within 150 s`);
 }
 
-/** Run one server under callgrind, send the warm-up then `count` requests to `route`; main-thread total. */
-async function countOne(file: string, route: string, count: number, out: string): Promise<number> {
+/** Callgrind's event totals of one run's main thread, by event name (`Ir`, and with `--cache` `I1mr` ...). */
+type Events = Map<string, number>;
+
+/** Run one server under callgrind, send the warm-up then `count` requests to `route`; main-thread totals. */
+async function countOne(file: string, route: string, count: number, out: string): Promise<Events> {
   const port = await freePort();
   const server = fileURLToPath(new URL(`./servers/${file}`, import.meta.url));
   const child = spawn(
@@ -86,6 +94,7 @@ async function countOne(file: string, route: string, count: number, out: string)
     [
       '--tool=callgrind',
       '--separate-threads=yes',
+      ...(values.cache ? ['--cache-sim=yes'] : []),
       '--smc-check=all-non-file', // V8 writes machine code at run time
       `--callgrind-out-file=${out}`,
       process.execPath,
@@ -115,9 +124,17 @@ async function countOne(file: string, route: string, count: number, out: string)
     child.kill('SIGTERM'); // the server exits cleanly; callgrind then writes its files
     await exited;
   }
-  const summary = /^summary: (\d+)$/m.exec(readFileSync(`${out}-01`, 'utf8'));
-  if (summary === null) throw new Error(`no callgrind summary for ${file}:\n${stderr}`);
-  return Number(summary[1]);
+  const text = readFileSync(`${out}-01`, 'utf8');
+  const names = /^events: (.+)$/m.exec(text)?.[1]?.split(' ');
+  const totals = /^summary: (.+)$/m.exec(text)?.[1]?.split(' ').map(Number);
+  if (names === undefined || totals === undefined)
+    throw new Error(`no callgrind summary for ${file}:\n${stderr}`);
+  return new Map(names.map((name, i) => [name, totals[i] ?? 0]));
+}
+
+/** Per request: the difference of two runs' totals over `requests`, event by event. */
+function perRequest(base: Events, loaded: Events): Events {
+  return new Map([...loaded].map(([name, total]) => [name, (total - (base.get(name) ?? 0)) / requests]));
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'sessionkit-instructions-'));
@@ -126,21 +143,24 @@ console.log(
   `# Node ${process.version}; one keep-alive connection, ${warm} warm-up requests, then ${requests} to the route`,
 );
 const results = new Map<string, Map<string, number>>();
+const caches = new Map<string, Map<string, Events>>();
 try {
   for (const variant of selected) {
     const perRoute = new Map<string, number>();
+    const cachePerRoute = new Map<string, Events>();
     for (const route of routes) {
       const tag = `${variant.name}${route.replaceAll('/', '-')}`;
       const [base, loaded] = await Promise.all([
         countOne(variant.file, route, 0, join(dir, `${tag}-0`)),
         countOne(variant.file, route, requests, join(dir, `${tag}-n`)),
       ]);
-      perRoute.set(route, (loaded - base) / requests);
-      console.log(
-        `  ${variant.name} ${route}: ${Math.round((loaded - base) / requests).toLocaleString('en')}`,
-      );
+      const events = perRequest(base, loaded);
+      perRoute.set(route, events.get('Ir')!);
+      cachePerRoute.set(route, events);
+      console.log(`  ${variant.name} ${route}: ${Math.round(events.get('Ir')!).toLocaleString('en')}`);
     }
     results.set(variant.name, perRoute);
+    caches.set(variant.name, cachePerRoute);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -162,4 +182,23 @@ for (const ratio of RATIOS) {
     return `${(b / a).toFixed(3)}x (+${thousands(a - b)})`.padStart(20);
   });
   console.log(`${ratio.label.padEnd(40)}${cells.join('')}`);
+}
+
+if (values.cache) {
+  console.log(
+    '\nSimulated cache misses per request (callgrind --cache-sim; L1i, L1d reads + writes, last level)',
+  );
+  console.log(
+    `${'variant'.padEnd(22)}${routes.map((route) => `${route} L1i / L1d / LL`.padStart(28)).join('')}`,
+  );
+  for (const [name, perRoute] of caches) {
+    const cells = routes.map((route) => {
+      const e = perRoute.get(route)!;
+      const get = (event: string): number => e.get(event) ?? 0;
+      const l1d = get('D1mr') + get('D1mw');
+      const ll = get('ILmr') + get('DLmr') + get('DLmw');
+      return `${thousands(get('I1mr'))} / ${thousands(l1d)} / ${ll.toFixed(0)}`.padStart(28);
+    });
+    console.log(name.padEnd(22) + cells.join(''));
+  }
 }
