@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SequentialClient as Client } from './sequential-client.js';
-import { PHASES, RATIOS, VARIANTS } from './variants.js';
+import { PHASES, printRatioLines, VARIANTS } from './variants.js';
 
 const { values } = parseArgs({
   options: {
@@ -154,14 +154,6 @@ for (const [name, costs] of results) {
   console.log(name.padEnd(20) + cells.join(''));
 }
 console.log('\nWhat a variant adds over its baseline, per request (bytes / misses)');
-for (const ratio of RATIOS) {
-  const variant = results.get(ratio.numerator);
-  const baseline = results.get(ratio.denominator);
-  if (!variant || !baseline) continue;
-  const cells = routes.map((route) => {
-    const a = variant.get(route)!;
-    const b = baseline.get(route)!;
-    return pad(`${((a.bytes - b.bytes) / 1024).toFixed(1)} KB / ${(a.misses - b.misses).toFixed(1)}`, 20);
-  });
-  console.log(`${ratio.label.padEnd(40)}${cells.join('')}`);
-}
+printRatioLines(results, routes, (a, b) =>
+  pad(`${((a.bytes - b.bytes) / 1024).toFixed(1)} KB / ${(a.misses - b.misses).toFixed(1)}`, 20),
+);

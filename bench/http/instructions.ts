@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SequentialClient } from './sequential-client.js';
-import { PHASES, RATIOS, VARIANTS } from './variants.js';
+import { PHASES, printRatioLines, VARIANTS } from './variants.js';
 
 const { values } = parseArgs({
   options: {
@@ -172,17 +172,9 @@ for (const [name, perRoute] of results) {
   console.log(name.padEnd(22) + routes.map((route) => thousands(perRoute.get(route)!).padStart(12)).join(''));
 }
 console.log('\nRatios (baseline instructions / variant instructions: like req/s, higher is better)');
-for (const ratio of RATIOS) {
-  const variant = results.get(ratio.numerator);
-  const baseline = results.get(ratio.denominator);
-  if (!variant || !baseline) continue;
-  const cells = routes.map((route) => {
-    const a = variant.get(route)!;
-    const b = baseline.get(route)!;
-    return `${(b / a).toFixed(3)}x (+${thousands(a - b)})`.padStart(20);
-  });
-  console.log(`${ratio.label.padEnd(40)}${cells.join('')}`);
-}
+printRatioLines(results, routes, (a, b) =>
+  `${(b / a).toFixed(3)}x (${a >= b ? '+' : ''}${thousands(a - b)})`.padStart(20),
+);
 
 if (values.cache) {
   console.log(

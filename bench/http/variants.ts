@@ -65,6 +65,24 @@ export const RATIOS: readonly Ratio[] = [
   },
 ];
 
+/**
+ * Print one line per ratio whose two variants were both measured: its label, then one cell per route
+ * from `cell(variant's figure, baseline's figure)`. For the counting scripts (`costs.ts`, `instructions.ts`).
+ */
+export function printRatioLines<Figure>(
+  results: ReadonlyMap<string, ReadonlyMap<string, Figure>>,
+  routes: readonly string[],
+  cell: (variant: Figure, baseline: Figure) => string,
+): void {
+  for (const ratio of RATIOS) {
+    const variant = results.get(ratio.numerator);
+    const baseline = results.get(ratio.denominator);
+    if (!variant || !baseline) continue;
+    const cells = routes.map((route) => cell(variant.get(route)!, baseline.get(route)!));
+    console.log(`${ratio.label.padEnd(40)}${cells.join('')}`);
+  }
+}
+
 /** The phases of the load script: each route alone, then all three in turn on every connection. */
 export const PHASES: ReadonlyArray<{ name: string; paths: readonly string[] }> = [
   { name: '/counter', paths: ['/counter'] },

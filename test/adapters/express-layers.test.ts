@@ -16,6 +16,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { hookedResponseCount, sweepHookedResponses } from '../../src/adapters/_layers.js';
 import { attachSession } from '../../src/adapters/_node.js';
 import { getSession, session } from '../../src/adapters/express.js';
+import type { Session } from '../../src/core/session.js';
 import { createSessionRuntime } from '../../src/http/options.js';
 import { createMemoryStore } from '../../src/stores/memory.js';
 import { SECRET } from '../helpers.js';
@@ -47,6 +48,39 @@ function appStoringOnGet(): Express {
 }
 
 const cookieOf = (response: Response): string => response.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+
+type WhoSession = Session<{ who: string }>;
+
+/**
+ * Add `/warm` and an interleaving `/` to `app` and serve them: requests `a` and `b` both attach their
+ * session before either stores `who`. `/` answers whether `req.session` is the request's session, and
+ * `afterFinish(req, s)` is recorded for each request once its response finished.
+ */
+async function interleaved(
+  app: Express,
+  afterFinish: (req: express.Request, s: WhoSession) => boolean,
+): Promise<{ responses: Response[]; finished: Record<string, boolean> }> {
+  let arrived = 0;
+  let bothAttached!: () => void;
+  const barrier = new Promise<void>((resolve) => {
+    bothAttached = resolve;
+  });
+  const finished = new Map<string, boolean>();
+  app.get('/warm', (_req, res) => void res.send('ok'));
+  app.get('/', async (req, res) => {
+    if (++arrived === 2) bothAttached();
+    await barrier; // the other request attached its session after this one
+    const who = String(req.query.who);
+    const s = getSession<{ who: string }>(req);
+    await s.set('who', who);
+    res.on('finish', () => void finished.set(who, afterFinish(req, s)));
+    res.send(String((req as unknown as { session: unknown }).session === s));
+  });
+  const url = await serve(app);
+  await fetch(`${url}/warm`); // the first request through Express's prototypes takes another path
+  const responses = await Promise.all(['a', 'b'].map((who) => fetch(`${url}/?who=${who}`)));
+  return { responses, finished: Object.fromEntries(finished) };
+}
 
 describe('sessionkit/express prototype layers', () => {
   it('saves sessions modified in a mounted sub-app (which swaps the prototypes again)', async () => {
@@ -242,34 +276,17 @@ describe('sessionkit/express prototype hooks, edge cases', () => {
     const middleware = session({ secretKey: SECRET, store: createMemoryStore() });
     const app = express();
     app.use(middleware);
-    let arrived = 0;
-    let bothAttached!: () => void;
-    const barrier = new Promise<void>((resolve) => {
-      bothAttached = resolve;
-    });
-    const afterFinish = new Map<string, boolean>();
-    app.get('/warm', (_req, res) => void res.send('ok'));
-    app.get('/', async (req, res) => {
-      if (++arrived === 2) bothAttached();
-      await barrier; // the other request attached its session after this one
-      const who = String(req.query.who);
-      const s = getSession<{ who: string }>(req);
-      await s.set('who', who);
-      res.on('finish', () => {
-        afterFinish.set(who, (req as unknown as { session: unknown }).session === s);
-      });
-      res.send(String((req as unknown as { session: unknown }).session === s));
-    });
-    const url = await serve(app);
-    await fetch(`${url}/warm`); // the first request through Express's prototypes takes another path
-    const responses = await Promise.all(['a', 'b'].map((who) => fetch(`${url}/?who=${who}`)));
+    const { responses, finished } = await interleaved(
+      app,
+      (req, s) => (req as unknown as { session: unknown }).session === s,
+    );
     for (const [i, who] of ['a', 'b'].entries()) {
       const response = responses[i]!;
       expect(await response.text()).toBe('true');
       const key = cookieOf(response).split('=')[1];
       expect(await middleware.manager.open(key).get('who')).toBe(who);
     }
-    expect(Object.fromEntries(afterFinish)).toEqual({ a: true, b: true });
+    expect(finished).toEqual({ a: true, b: true });
   });
 
   it('keeps the session out of what copying or serializing req.headers sees', async () => {
@@ -309,35 +326,16 @@ describe('sessionkit/express prototype hooks, edge cases', () => {
       req.headers = { ...req.headers, 'x-normalized': '1' };
       next();
     });
-    let arrived = 0;
-    let bothAttached!: () => void;
-    const barrier = new Promise<void>((resolve) => {
-      bothAttached = resolve;
-    });
-    const afterFinish = new Map<string, boolean>();
-    app.get('/warm', (_req, res) => void res.send('ok'));
-    app.get('/', async (req, res) => {
-      if (++arrived === 2) bothAttached();
-      await barrier; // the other request attached its session after this one
-      const who = String(req.query.who);
-      const s = getSession<{ who: string }>(req);
-      await s.set('who', who);
-      res.on('finish', () => {
-        afterFinish.set(
-          who,
-          (req as unknown as { session: unknown }).session === s && getSession<{ who: string }>(req) === s,
-        );
-      });
-      res.send(String((req as unknown as { session: unknown }).session === s));
-    });
-    const url = await serve(app);
-    await fetch(`${url}/warm`); // the first request through Express's prototypes takes another path
-    const responses = await Promise.all(['a', 'b'].map((who) => fetch(`${url}/?who=${who}`)));
+    const { responses, finished } = await interleaved(
+      app,
+      (req, s) =>
+        (req as unknown as { session: unknown }).session === s && getSession<{ who: string }>(req) === s,
+    );
     for (const response of responses) {
       expect(await response.text()).toBe('true');
       expect(response.headers.getSetCookie()).toHaveLength(1);
     }
-    expect(Object.fromEntries(afterFinish)).toEqual({ a: true, b: true });
+    expect(finished).toEqual({ a: true, b: true });
   });
 
   it('keeps req.session on a prototype-swapping framework without res.locals, after later requests', async () => {
