@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick]`: every benchmark of bench/ in sequence, each in its own process with a
- * time limit, so one hung service cannot stall the run. The whole run takes about 2 minutes (about 40 s
- * with `--quick`). `clearsessions-pg.ts` is not included: it fills a million rows; run it on its own.
+ * time limit, so one hung service cannot stall the run. The whole run takes about 7 minutes (about 3
+ * minutes with `--quick`). `clearsessions-pg.ts` is not included: it fills a million rows; run it on its own.
  * @module
  */
 import { spawn } from 'node:child_process';

@@ -19,7 +19,9 @@ export const VARIANTS: readonly Variant[] = [
   { name: 'express-plain', file: 'express-plain.ts', sessions: false },
   { name: 'express-session', file: 'express-session.ts', sessions: true },
   { name: 'express-sessionkit', file: 'express-sessionkit.ts', sessions: true },
+  { name: 'express-sessionkit-kept', file: 'express-sessionkit-kept.ts', sessions: true },
   { name: 'express-floor', file: 'express-floor.ts', sessions: true },
+  { name: 'express-normalized', file: 'express-normalized.ts', sessions: false },
   { name: 'fastify-plain', file: 'fastify-plain.ts', sessions: false },
   { name: 'fastify-session', file: 'fastify-session.ts', sessions: true },
   { name: 'fastify-sessionkit', file: 'fastify-sessionkit.ts', sessions: true },
@@ -41,6 +43,21 @@ export const RATIOS: readonly Ratio[] = [
     numerator: 'express-sessionkit',
     denominator: 'express-plain',
     target: 0.85,
+  },
+  {
+    label: 'sessionkit-express, objects kept / plain',
+    numerator: 'express-sessionkit-kept',
+    denominator: 'express-plain',
+  },
+  {
+    label: 'sessionkit-express / normalized Express',
+    numerator: 'express-sessionkit',
+    denominator: 'express-normalized',
+  },
+  {
+    label: 'normalized Express / plain Express',
+    numerator: 'express-normalized',
+    denominator: 'express-plain',
   },
   {
     label: 'hand-written floor / plain Express',

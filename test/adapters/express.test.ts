@@ -29,23 +29,26 @@ async function respond(res: Response, result: RouteResult): Promise<void> {
   res.end();
 }
 
-describeAdapterBehaviour({
-  name: 'express',
-  async start(options, routes, tls) {
-    const app = express();
-    app.set('env', 'test'); // keep Express's error handler from printing expected errors
-    app.use(session(options));
-    app.use(async (req, res) => {
-      const route = routes[req.path];
-      if (route === undefined) {
-        res.sendStatus(404);
-        return;
-      }
-      await respond(res, await route(getSession(req)));
-    });
-    return listen(serverFor(tls, app));
-  },
-});
+// Every behaviour with Express's objects normalized (the default) and left as Express made them.
+for (const normalizeObjects of [true, false]) {
+  describeAdapterBehaviour({
+    name: normalizeObjects ? 'express' : 'express (normalizeObjects: false)',
+    async start(options, routes, tls) {
+      const app = express();
+      app.set('env', 'test'); // keep Express's error handler from printing expected errors
+      app.use(session({ ...options, normalizeObjects }));
+      app.use(async (req, res) => {
+        const route = routes[req.path];
+        if (route === undefined) {
+          res.sendStatus(404);
+          return;
+        }
+        await respond(res, await route(getSession(req)));
+      });
+      return listen(serverFor(tls, app));
+    },
+  });
+}
 
 describe('sessionkit/express', () => {
   it('throws ConfigError at construction for invalid options', () => {
