@@ -32,7 +32,7 @@ import type { Session } from '../core/session.js';
 import { createSessionRuntime, type SessionMiddlewareOptions } from '../http/options.js';
 import { requestSession } from './_layers.js';
 import { attachSession } from './_node.js';
-import { shareShape } from './_shared-shape.js';
+import { PROTOTYPE_CHANGE_DETACHES, shareShape } from './_shared-shape.js';
 
 export type { SessionMiddlewareOptions } from '../http/options.js';
 
@@ -41,13 +41,13 @@ export interface ExpressOptions {
   /**
    * Switch each request's `req` and `res` to V8's dictionary properties when the middleware runs, so
    * that every request's objects share one hidden class instead of getting a new one per request.
-   * Express changes their prototype per request, which in V8 makes each later property addition create
-   * a hidden class no other request shares: most property accesses of the request then miss V8's
-   * caches. Sharing one removes ~90% of those misses (a hello-world Express 5 app runs ~40% fewer
-   * instructions per request, see the README's benchmarks). Nothing observable changes (a symbol
-   * property is added and deleted again); objects whose prototype was not changed are left as they were.
-   * `false` leaves Express's objects alone.
-   * @default true
+   * Express changes their prototype per request, which in V8 before 13 (Node 20–23) makes each later
+   * property addition create a hidden class no other request shares: most property accesses of the
+   * request then miss V8's caches. Sharing one removes ~90% of those misses (a hello-world Express 5 app
+   * on Node 20 runs ~40% fewer instructions per request, see the README's benchmarks). Nothing
+   * observable changes (a symbol property is added and deleted again). V8 13 (Node 24) shares hidden
+   * classes after a prototype change by itself, and normalizing would slow Express down there.
+   * @default true on V8 before 13 (Node 20–23), false from V8 13 (Node 24)
    */
   normalizeObjects?: boolean;
 }
@@ -70,7 +70,8 @@ export interface SessionMiddleware<Data extends object = SessionData> {
 export function session<Data extends object = SessionData>(
   options: ExpressSessionOptions<Data>,
 ): SessionMiddleware<Data> {
-  const { normalizeObjects = true, ...shared } = (options ?? {}) as ExpressSessionOptions<Data>;
+  const { normalizeObjects = PROTOTYPE_CHANGE_DETACHES, ...shared } = (options ??
+    {}) as ExpressSessionOptions<Data>;
   if (typeof normalizeObjects !== 'boolean') {
     throw new ConfigError(`normalizeObjects must be a boolean, not a ${typeof normalizeObjects}.`);
   }
