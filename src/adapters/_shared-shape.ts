@@ -3,12 +3,12 @@
  * need it.
  *
  * Express gives every `req` and `res` its application's prototype with `Object.setPrototypeOf`. From
- * V8 8.4 to V8 12 (Node 14.x to 23) the map an object gets from a prototype change is *detached*: V8
- * records no transition from it, so each property that Express, Node or a middleware adds to that
- * request afterwards creates a brand-new map, seen by no other request. Nearly every property access on
- * `req`/`res` then misses V8's inline caches (about 108 misses per request in a hello-world Express 5
- * app on Node 20) and goes through V8's runtime: measured with callgrind, more than 40% of such an app's
- * instructions per request.
+ * V8 8.4 to V8 12 (Node 14.5 to 23, and 12.18.1 on) the map an object gets from a prototype change is
+ * *detached*: V8 records no transition from it, so each property that Express, Node or a middleware
+ * adds to that request afterwards creates a brand-new map, seen by no other request. Nearly every
+ * property access on `req`/`res` then misses V8's inline caches (about 108 misses per request in a
+ * hello-world Express 5 app on Node 20) and goes through V8's runtime: measured with callgrind, more
+ * than 40% of such an app's instructions per request.
  *
  * Adding one property and deleting it again changes nothing a program can observe, but V8 cannot undo
  * the addition on a detached map, so it switches the object to dictionary properties ("normalizes" it).
