@@ -3,16 +3,9 @@
  * the same process, `req.session` assignment by others, and responses that are never finalized.
  */
 import { once } from 'node:events';
-import {
-  createServer,
-  request as httpRequest,
-  IncomingMessage,
-  type Server,
-  ServerResponse,
-} from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, request as httpRequest, IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hookedResponseCount, sweepHookedResponses } from '../../src/adapters/_layers.js';
 import { attachSession } from '../../src/adapters/_node.js';
 import { getSession, session } from '../../src/adapters/express.js';
@@ -20,21 +13,9 @@ import type { Session } from '../../src/core/session.js';
 import { createSessionRuntime } from '../../src/http/options.js';
 import { createMemoryStore } from '../../src/stores/memory.js';
 import { SECRET } from '../helpers.js';
+import { expressServers } from './express-serve.js';
 
-const servers: Server[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
-
-async function serve(app: Express): Promise<string> {
-  const server = app.listen(0, '127.0.0.1');
-  servers.push(server);
-  await once(server, 'listening');
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+const serve = expressServers();
 
 /** An app with sessions whose `GET /` stores `n` and answers `ok`. */
 function appStoringOnGet(): Express {
@@ -352,10 +333,7 @@ describe('sessionkit/express prototype hooks, edge cases', () => {
       attached.push([req, s]);
       void s.set('n', attached.length).then(() => res.end('ok'));
     });
-    servers.push(server);
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const url = await serve(server);
     for (let i = 0; i < 4; i++) expect((await fetch(url)).headers.getSetCookie()).toHaveLength(1);
     expect(attached.map(([req, s]) => (req as unknown as { session: unknown }).session === s)).toEqual([
       true,

@@ -4,13 +4,10 @@
  * can see changes.
  */
 import { execFile } from 'node:child_process';
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import express, { type Express } from 'express';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   detachesOnPrototypeChange,
   PROTOTYPE_CHANGE_DETACHES,
@@ -19,6 +16,7 @@ import {
 import { session } from '../../src/adapters/express.js';
 import { createMemoryStore } from '../../src/stores/memory.js';
 import { SECRET } from '../helpers.js';
+import { expressServers } from './express-serve.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/express-shapes-app.ts', import.meta.url));
 
@@ -52,20 +50,7 @@ const shared = (pairs: Pair[]): boolean | 'some' => {
 const fast = (pairs: Pair[]) => pairs.every((p) => p.fastReq && p.fastRes);
 const dictionary = (pairs: Pair[]) => pairs.every((p) => !p.fastReq && !p.fastRes);
 
-const servers: Server[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
-
-async function serve(app: Express): Promise<string> {
-  const server = app.listen(0, '127.0.0.1');
-  servers.push(server);
-  await once(server, 'listening');
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+const serve = expressServers();
 
 /** An app whose `/` answers the own keys (strings and symbols) of `req` and `res`, in order. */
 function keysApp(normalizeObjects: boolean): Express {
