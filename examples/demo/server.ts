@@ -1,14 +1,15 @@
 /**
  * `npm start`: the demo site on http://localhost:8000 (SQLite sessions by default).
- *   npm start -- --store redis://127.0.0.1:6379 --port 8080
+ *   npm start -- --store redis://127.0.0.1:6379 --port 8080     (or PORT=8080 npm start)
  */
+import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { createDemoApp } from './app.js';
 
 const { values } = parseArgs({
   options: {
     store: { type: 'string', default: 'sqlite:./demo-sessions.sqlite3' },
-    port: { type: 'string', default: '8000' },
+    port: { type: 'string', default: process.env.PORT ?? '8000' },
     host: { type: 'string', default: '127.0.0.1' },
   },
 });
@@ -20,9 +21,20 @@ if (!secretKey) {
 }
 
 const demo = createDemoApp({ store: values.store, secretKey });
-const server = demo.app.listen(Number(values.port), values.host, () => {
+// node:http rather than app.listen: Express 5 calls app.listen's callback on an error too.
+const server = createServer(demo.app);
+server.listen(Number(values.port), values.host);
+server.on('listening', () => {
   console.log(`sessionkit demo on http://localhost:${values.port} (store: ${values.store})`);
   console.log('Log in as alice / wonderland or bob / builder.');
+});
+server.on('error', (error: NodeJS.ErrnoException) => {
+  const reason =
+    error.code === 'EADDRINUSE'
+      ? `port ${values.port} is already in use (try --port or PORT=…)`
+      : error.message;
+  console.error(`sessionkit demo could not start: ${reason}`);
+  void demo.close().then(() => process.exit(1));
 });
 
 function shutdown(): void {
