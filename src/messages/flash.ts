@@ -49,6 +49,12 @@ export interface Flash {
   <Data extends object>(session: Session<Data>, type: string): Promise<string[]>;
   /** Take every message's text, grouped by type (see {@link createFlash} for a message's type). */
   <Data extends object>(session: Session<Data>): Promise<Record<string, string[]>>;
+  /** Any of the above, for a pass-through such as `req.flash = (type, text) => flash(req.session, type, text)`. */
+  <Data extends object>(
+    session: Session<Data>,
+    type?: string,
+    text?: string | readonly string[],
+  ): Promise<number | string[] | Record<string, string[]>>;
 }
 
 /**

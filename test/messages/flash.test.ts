@@ -70,6 +70,13 @@ describe('flash (connect-flash convention)', () => {
     expect(await flash(s, 'warn')).toEqual(['from the messages API']);
   });
 
+  it('passes optional arguments through, as a connect-flash style req.flash does', async () => {
+    const req = { session: session() };
+    const reqFlash = (type?: string, text?: string) => flash(req.session, type, text);
+    expect(await reqFlash('info', 'hi')).toBe(1);
+    expect(await reqFlash()).toEqual({ info: ['hi'] });
+  });
+
   it('does not modify a session without messages of the type asked for', async () => {
     const s = session();
     expect(await flash(s, 'info')).toEqual([]);
