@@ -30,7 +30,7 @@ const queues = new WeakMap<object, Promise<unknown>>();
 
 function queued<T>(session: object, task: () => Promise<T>): Promise<T> {
   const previous = queues.get(session) ?? Promise.resolve();
-  const next = previous.then(task, task);
+  const next = previous.then(task);
   queues.set(
     session,
     next.catch(() => undefined),
@@ -39,12 +39,7 @@ function queued<T>(session: object, task: () => Promise<T>): Promise<T> {
 }
 
 function loggerOf(entry: MessagesEntry, configured: Logger | undefined): Logger {
-  if (configured) return configured;
-  try {
-    return entry.settings?.logger ?? consoleLogger;
-  } catch {
-    return consoleLogger;
-  }
+  return configured ?? entry.settings?.logger ?? consoleLogger;
 }
 
 /**

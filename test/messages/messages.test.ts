@@ -110,6 +110,29 @@ describe('add and the level helpers', () => {
     );
   });
 
+  it('propagates a failing session read and keeps serving the session afterwards', async () => {
+    const data = new Map<string, unknown>();
+    let failing = true;
+    const flaky = {
+      get: async (key: string) => {
+        if (failing) throw new Error('store down');
+        return data.get(key);
+      },
+      set: async (key: string, value: unknown) => void data.set(key, value),
+      delete: async (key: string) => data.delete(key),
+    } as unknown as Session;
+    await expect(info(flaky, 'lost')).rejects.toThrow('store down');
+    failing = false;
+    expect(await info(flaky, 'kept')).toBe(true);
+    expect((await messages(flaky)).map((m) => m.message)).toEqual(['kept']);
+  });
+
+  it('accepts a session typed with its own data shape', async () => {
+    const typed = sessions().open() as unknown as Session<{ cart: string[] }>;
+    expect(await info(typed, 'typed')).toBe(true);
+    expect((await peek(typed)).map((m) => m.message)).toEqual(['typed']);
+  });
+
   it('survives a save and a new request: the next request reads what the last one added', async () => {
     const manager = sessions();
     const first = manager.open();
