@@ -13,7 +13,7 @@
  * @module
  */
 import type { Session } from '../core/session.js';
-import { createFlash } from './flash.js';
+import { createDataFlash, createFlash } from './flash.js';
 import { type AddMessageOptions, createMessages, type FlashMessage } from './messages.js';
 
 export {
@@ -24,7 +24,14 @@ export {
   type StoredMessage,
 } from './codec.js';
 export { InvalidMessage } from './errors.js';
-export { createFlash, FLASH_TYPES, type Flash, type FlashOptions } from './flash.js';
+export {
+  createDataFlash,
+  createFlash,
+  type DataFlash,
+  FLASH_TYPES,
+  type Flash,
+  type FlashOptions,
+} from './flash.js';
 export { DEBUG, DEFAULT_LEVELS, DEFAULT_TAGS, ERROR, INFO, SUCCESS, WARNING } from './levels.js';
 export {
   type AddLevelMessage,
@@ -113,3 +120,9 @@ export function peek<Data extends object>(session: Session<Data>): Promise<Flash
  * See {@link createFlash} for the type ⇄ level mapping.
  */
 export const flash = createFlash();
+
+/**
+ * {@link flash} for plain session data (express-session's `req.session`), synchronous as connect-flash
+ * is, with the default settings. See {@link createDataFlash}.
+ */
+export const flashData = createDataFlash();

@@ -118,6 +118,26 @@ function resolveTags(tags: Readonly<Record<number, string>> | undefined): Map<nu
 }
 
 /**
+ * The message to store, or `null` when Django would drop it (`BaseStorage.add()`: `if not message:
+ * return`, then `if level < self.level: return`).
+ * @throws {InvalidMessage} a level that is not an integer, a text or extra tags that are not strings
+ * @internal
+ */
+export function newMessage(
+  minimum: number,
+  level: number,
+  text: string,
+  options: AddMessageOptions = {},
+): StoredMessage | null {
+  checkLevel(level, 'message level');
+  if (typeof text !== 'string') throw new InvalidMessage(`message text must be a string, got ${typeof text}`);
+  const { extraTags = '', safe = false } = options;
+  if (typeof extraTags !== 'string') throw new InvalidMessage('extraTags must be a string');
+  if (text === '' || level < minimum) return null;
+  return { level, message: text, extraTags, safe: safe === true };
+}
+
+/**
  * The messages API with your settings: the minimum level (`MESSAGE_LEVEL`), level tags
  * (`MESSAGE_TAGS`) and a logger. The module's own {@link add}, {@link info}, {@link messages} ... use
  * Django's defaults.
@@ -151,15 +171,9 @@ export function createMessages(options: MessagesOptions = {}): Messages {
     };
   };
 
-  const add: Messages['add'] = async (session, level, text, addOptions = {}) => {
-    checkLevel(level, 'message level');
-    if (typeof text !== 'string')
-      throw new InvalidMessage(`message text must be a string, got ${typeof text}`);
-    const { extraTags = '', safe = false } = addOptions;
-    if (typeof extraTags !== 'string') throw new InvalidMessage('extraTags must be a string');
-    // BaseStorage.add(): `if not message: return`, then `if level < self.level: return`.
-    if (text === '' || level < minimum) return false;
-    const message: StoredMessage = { level, message: text, extraTags, safe: safe === true };
+  const add: Messages['add'] = async (session, level, text, addOptions) => {
+    const message = newMessage(minimum, level, text, addOptions);
+    if (message === null) return false;
     return changeMessages(session, logger, (stored) => ({ result: true, next: [...stored, message] }));
   };
   const atLevel =

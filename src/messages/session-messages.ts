@@ -42,6 +42,14 @@ function loggerOf(entry: MessagesEntry, configured: Logger | undefined): Logger 
   return configured ?? entry.settings?.logger ?? consoleLogger;
 }
 
+/** The stored messages, or none (with a warning) when the value is not Django's encoding. */
+function storedMessages(value: unknown, logger: () => Logger): StoredMessage[] {
+  const decoded = decodeMessages(value);
+  if (decoded.ok) return decoded.messages;
+  logger().warn('Flash messages corrupted', { key: MESSAGES_KEY, reason: decoded.reason });
+  return [];
+}
+
 /**
  * Run `change` on the messages stored in `session`, then store what it returns as `next` (removing
  * the entry when that is empty). Stored data that is not Django's encoding counts as no messages,
@@ -55,14 +63,28 @@ export function changeMessages<Data extends object, T>(
   const entry = session as unknown as MessagesEntry;
   return queued(session, async () => {
     const value = await entry.get(MESSAGES_KEY);
-    const decoded = decodeMessages(value);
-    if (!decoded.ok) {
-      loggerOf(entry, logger).warn('Flash messages corrupted', { key: MESSAGES_KEY, reason: decoded.reason });
-    }
-    const { result, next } = change(decoded.ok ? decoded.messages : []);
+    const { result, next } = change(storedMessages(value, () => loggerOf(entry, logger)));
     if (next === undefined) return result;
     if (next.length > 0) await entry.set(MESSAGES_KEY, encodeMessages(next));
     else if (value !== undefined) await entry.delete(MESSAGES_KEY);
     return result;
   });
+}
+
+/**
+ * {@link changeMessages} on plain session data, at once: an express-session style `req.session`
+ * whose data are its own properties, for callers that cannot wait (connect-flash's `req.flash`).
+ */
+export function changeMessagesIn<T>(
+  data: object,
+  logger: Logger | undefined,
+  change: (stored: StoredMessage[]) => MessagesChange<T>,
+): T {
+  const record = data as Record<string, unknown>;
+  const value = Object.hasOwn(record, MESSAGES_KEY) ? record[MESSAGES_KEY] : undefined;
+  const { result, next } = change(storedMessages(value, () => logger ?? consoleLogger));
+  if (next === undefined) return result;
+  if (next.length > 0) record[MESSAGES_KEY] = encodeMessages(next);
+  else if (value !== undefined) delete record[MESSAGES_KEY];
+  return result;
 }

@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
 import { createSessionManager } from '../../src/core/manager.js';
 import {
+  createDataFlash,
   createFlash,
+  decodeMessages,
   ERROR,
   flash,
+  flashData,
   INFO,
   InvalidMessage,
   MESSAGES_KEY,
@@ -14,7 +17,7 @@ import {
   warning,
 } from '../../src/messages/index.js';
 import { createMemoryStore } from '../../src/stores/memory.js';
-import { SECRET } from '../helpers.js';
+import { createRecordingLogger, SECRET } from '../helpers.js';
 
 function session() {
   return createSessionManager({ secretKey: SECRET, store: createMemoryStore() }).open();
@@ -113,5 +116,38 @@ describe('createFlash', () => {
 
   it('refuses a type mapped to a non-integer level with ERR_SESSION_CONFIG', () => {
     expect(() => createFlash({ types: { odd: 1.5 } })).toThrow(ConfigError);
+  });
+});
+
+describe('flashData (synchronous, on plain session data)', () => {
+  it('adds, takes one type and takes all at once, in the encoding the async API reads', async () => {
+    const data: Record<string, unknown> = { cart: ['book'] };
+    expect(flashData(data, 'error', 'Wrong password')).toBe(1);
+    expect(flashData(data, 'info', ['a', 'b'])).toBe(2);
+    expect(typeof data[MESSAGES_KEY]).toBe('string');
+    expect(decodeMessages(data[MESSAGES_KEY]).ok).toBe(true);
+    expect(flashData(data, 'error')).toEqual(['Wrong password']);
+    expect(flashData(data)).toEqual({ info: ['a', 'b'] });
+    expect(data).toEqual({ cart: ['book'] });
+  });
+
+  it('reads what the async API stored', async () => {
+    const s = session();
+    await warning(s, 'from the session API');
+    const data = { [MESSAGES_KEY]: await s.get(MESSAGES_KEY) };
+    expect(flashData(data, 'warning')).toEqual(['from the session API']);
+  });
+
+  it('treats a corrupted value as no messages with a warning, and removes it when reading', () => {
+    const logger = createRecordingLogger();
+    const data: Record<string, unknown> = { [MESSAGES_KEY]: 'not json' };
+    expect(createDataFlash({ logger })(data)).toEqual({});
+    expect(Object.hasOwn(data, MESSAGES_KEY)).toBe(false);
+    expect(logger.records).toEqual([expect.objectContaining({ message: 'Flash messages corrupted' })]);
+  });
+
+  it('throws ERR_INVALID_MESSAGE at once for a type or text that is not a string', () => {
+    expect(() => flashData({}, 7 as unknown as string, 'x')).toThrow(InvalidMessage);
+    expect(() => flashData({}, 'info', 7 as unknown as string)).toThrow(InvalidMessage);
   });
 });
