@@ -3,6 +3,7 @@
  * @internal
  * @module
  */
+import { ConfigError } from '../core/errors.js';
 import { consoleLogger, type Logger } from '../core/logger.js';
 import type { Session } from '../core/session.js';
 import { decodeMessages, encodeMessages, type StoredMessage } from './codec.js';
@@ -80,6 +81,10 @@ export function changeMessagesIn<T>(
   logger: Logger | undefined,
   change: (stored: StoredMessage[]) => MessagesChange<T>,
 ): T {
+  if (data === null || typeof data !== 'object') {
+    // connect-flash's "req.flash() requires sessions": no session middleware ran before.
+    throw new ConfigError('flash needs the session data object (is a session middleware installed first?)');
+  }
   const record = data as Record<string, unknown>;
   const value = Object.hasOwn(record, MESSAGES_KEY) ? record[MESSAGES_KEY] : undefined;
   const { result, next } = change(storedMessages(value, () => logger ?? consoleLogger));

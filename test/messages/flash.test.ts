@@ -150,4 +150,8 @@ describe('flashData (synchronous, on plain session data)', () => {
     expect(() => flashData({}, 7 as unknown as string, 'x')).toThrow(InvalidMessage);
     expect(() => flashData({}, 'info', 7 as unknown as string)).toThrow(InvalidMessage);
   });
+
+  it('throws ERR_SESSION_CONFIG without session data (no session middleware ran)', () => {
+    expect(() => flashData(undefined as unknown as object, 'info', 'x')).toThrow(ConfigError);
+  });
 });
