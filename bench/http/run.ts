@@ -16,6 +16,7 @@
 import { mkdirSync } from 'node:fs';
 import { cpus, loadavg, platform, release } from 'node:os';
 import { parseArgs } from 'node:util';
+import { rerunFromBuild } from './build.js';
 import { createUsers, type PhaseResult, runPhase, type VirtualUser } from './load.js';
 import {
   printCpuRatios,
@@ -32,13 +33,15 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
-    connections: { type: 'string', default: '50' },
+    connections: { type: 'string', default: '10' },
     seconds: { type: 'string' },
     rounds: { type: 'string' },
     'cpu-prof': { type: 'string' },
     phases: { type: 'string' },
+    build: { type: 'boolean', default: false },
   },
 });
+if (values.build) rerunFromBuild('run');
 const connections = Number(values.connections);
 const seconds = Number(values.seconds ?? (values.quick ? 0.75 : 2));
 const rounds = Number(values.rounds ?? (values.quick ? 2 : 3));
