@@ -20,9 +20,10 @@ import { once } from 'node:events';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { rerunFromBuild } from './build.js';
 import { SequentialClient as Client } from './sequential-client.js';
+import { serverEntry } from './server-process.js';
 import { PHASES, printRatioLines, VARIANTS } from './variants.js';
 
 const { values } = parseArgs({
@@ -30,8 +31,10 @@ const { values } = parseArgs({
     only: { type: 'string' },
     requests: { type: 'string', default: '2000' },
     warm: { type: 'string', default: '3000' },
+    build: { type: 'boolean', default: false },
   },
 });
+if (values.build) rerunFromBuild('costs');
 const requests = Number(values.requests);
 const warm = Number(values.warm);
 const only = values.only?.split(',').map((name) => name.trim());
@@ -89,10 +92,10 @@ function ask<Reply extends object>(child: ChildProcess, message: string, key: ke
 
 async function measure(file: string, dir: string): Promise<Map<string, Cost>> {
   const logfile = join(dir, `${file}.log`);
-  const path = fileURLToPath(new URL(`./servers/${file}`, import.meta.url));
+  const { path, loader } = serverEntry(file);
   const child = spawn(
     process.execPath,
-    ['--log-ic', `--logfile=${logfile}`, '--no-logfile-per-isolate', '--import', 'tsx', path],
+    ['--log-ic', `--logfile=${logfile}`, '--no-logfile-per-isolate', ...loader, path],
     {
       env: { ...process.env, PORT: '0', NODE_ENV: 'production' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

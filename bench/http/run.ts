@@ -1,21 +1,25 @@
 /**
- * Issue 3's HTTP benchmark: the same load script against sessionkit and the libraries it replaces.
- * Every server runs in its own process (started once, idle while the others are measured); the load
- * generator (autocannon) runs in this process; only one server is under load at a time.
+ * The HTTP benchmark (issues 3 and 15): the same load script against sessionkit and the libraries it
+ * replaces, on the memory stores and on Redis. Every server runs in its own process (started once, idle
+ * while the others are measured); the load generator (autocannon) runs in this process; only one server
+ * is under load at a time. The servers run on the Node that runs this script.
  *
- *   npx tsx bench/http/run.ts [--quick] [--only node-bare,node-sessionkit] [--connections 50]
+ *   npx tsx bench/http/run.ts [--build] [--quick] [--only node-bare,node-sessionkit] [--connections 10]
  *                             [--seconds 2] [--rounds 3] [--cpu-prof <dir>] [--phases /counter,mixed]
+ *   /opt/node24/node_modules/node/bin/node --import tsx bench/http/run.ts --build   # on Node 24
  *
- * Each phase (`/counter`, `/read`, `/untouched`, mixed) runs in rounds; a round measures every variant
- * for `--seconds`, in a rotating order, so a load spike from elsewhere on the machine hits all
- * variants alike. Figures are medians over the rounds; ratios are medians of per-round ratios. On
- * Linux each table also shows the server's CPU time per response (from `/proc/<pid>/stat`).
- * Default run ≈ 5 minutes (11 variants); `--rounds 5 --seconds 3` ≈ 11 minutes; `--quick` ≈ 2 minutes.
+ * `--build` runs the servers from an esbuild build of `src/` and `bench/` (what users run) instead of
+ * through tsx (see `build.ts`). Each phase (`/counter`, `/read`, `/untouched`, mixed) runs in rounds; a
+ * round measures every variant for `--seconds`, in a rotating order, so a load spike from elsewhere on
+ * the machine hits all variants alike. Figures are medians over the rounds; ratios are medians of
+ * per-round ratios. On Linux each table also shows the server's CPU time per response (from
+ * `/proc/<pid>/stat`). The Redis variants need Redis on loopback (`SESSIONKIT_REDIS_URL`).
  * @module
  */
 import { mkdirSync } from 'node:fs';
 import { cpus, loadavg, platform, release } from 'node:os';
 import { parseArgs } from 'node:util';
+import { rerunFromBuild } from './build.js';
 import { createUsers, type PhaseResult, runPhase, type VirtualUser } from './load.js';
 import {
   printCpuRatios,
@@ -32,13 +36,15 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
-    connections: { type: 'string', default: '50' },
+    connections: { type: 'string', default: '10' },
     seconds: { type: 'string' },
     rounds: { type: 'string' },
     'cpu-prof': { type: 'string' },
     phases: { type: 'string' },
+    build: { type: 'boolean', default: false },
   },
 });
+if (values.build) rerunFromBuild('run');
 const connections = Number(values.connections);
 const seconds = Number(values.seconds ?? (values.quick ? 0.75 : 2));
 const rounds = Number(values.rounds ?? (values.quick ? 2 : 3));
@@ -55,7 +61,9 @@ if (selected.length === 0)
 
 const load = (): string => loadavg()[0]!.toFixed(1);
 const cpu = cpus();
-console.log('# HTTP benchmark (issue 3): sessions on node:http, Express and Fastify, memory stores');
+console.log(
+  '# HTTP benchmark (issues 3, 15): sessions on node:http, Express and Fastify, memory stores and Redis',
+);
 console.log(
   `# Node ${process.version}, ${platform()} ${release()}, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ` +
     `load average ${load()} at start`,

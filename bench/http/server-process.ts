@@ -35,11 +35,24 @@ function processCpuSeconds(pid: number | undefined): number | null {
   }
 }
 
-/** Spawn `node --import tsx servers/<file>` and wait until it reports its port. */
+/**
+ * The path of `servers/<file>` and the Node flags that load it: through tsx, or, from a build
+ * (`--build`, see `build.ts`), the compiled JavaScript without tsx.
+ */
+export function serverEntry(file: string): { path: string; loader: string[] } {
+  const built = import.meta.url.endsWith('.js');
+  const name = built ? file.replace(/\.ts$/, '.js') : file;
+  return {
+    path: fileURLToPath(new URL(`./servers/${name}`, import.meta.url)),
+    loader: built ? [] : ['--import', 'tsx'],
+  };
+}
+
+/** Spawn `node --import tsx servers/<file>` (from a build: `node servers/<file>.js`) and wait until it reports its port. */
 export async function startServer(file: string, cpuProfDir: string | null): Promise<ServerProcess> {
-  const path = fileURLToPath(new URL(`./servers/${file}`, import.meta.url));
+  const { path, loader } = serverEntry(file);
   const flags = cpuProfDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProfDir];
-  const child: ChildProcess = spawn(process.execPath, [...flags, '--import', 'tsx', path], {
+  const child: ChildProcess = spawn(process.execPath, [...flags, ...loader, path], {
     env: { ...process.env, PORT: '0', NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -3,6 +3,9 @@
  * saved before the response headers are sent (so a redirect right after login carries the new
  * session), also for `res.write` streaming.
  *
+ * The session is `req.session`, a plain own property of the request; nothing outside the request (no
+ * prototype, no shared object) is changed, so other apps in the process never see it.
+ *
  * Typing: read the session with {@link getSession}`(req)`. sessionkit does not augment
  * `Express.Request` itself, because express-session declares `req.session` with another type and
  * the two augmentations cannot coexist in one program. In an app without express-session you may add:
@@ -30,31 +33,9 @@ import { ConfigError } from '../core/errors.js';
 import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
 import { createSessionRuntime, type SessionMiddlewareOptions } from '../http/options.js';
-import { requestSession } from './_layers.js';
 import { attachSession } from './_node.js';
-import { PROTOTYPE_CHANGE_DETACHES, shareShape } from './_shared-shape.js';
 
 export type { SessionMiddlewareOptions } from '../http/options.js';
-
-/** What only the Express adapter takes, besides the shared {@link SessionMiddlewareOptions}. */
-export interface ExpressOptions {
-  /**
-   * Switch each request's `req` and `res` to V8's dictionary properties when the middleware runs, so
-   * that every request's objects share one hidden class instead of getting a new one per request.
-   * Express changes their prototype per request, which in V8 before 13 (Node 20–23) makes each later
-   * property addition create a hidden class no other request shares: most property accesses of the
-   * request then miss V8's caches. Sharing one removes ~90% of those misses (a hello-world Express 5 app
-   * on Node 20 runs ~40% fewer instructions per request, see the README's benchmarks). Nothing
-   * observable changes (a symbol property is added and deleted again). V8 13 (Node 24) shares hidden
-   * classes after a prototype change by itself, and normalizing would slow Express down there.
-   * @default true on V8 before 13 (Node 20–23), false from V8 13 (Node 24)
-   */
-  normalizeObjects?: boolean;
-}
-
-/** Options of the Express {@link session}: the shared options plus {@link ExpressOptions}. */
-export type ExpressSessionOptions<Data extends object = SessionData> = SessionMiddlewareOptions<Data> &
-  ExpressOptions;
 
 /** The Express middleware returned by {@link session}. */
 export interface SessionMiddleware<Data extends object = SessionData> {
@@ -64,40 +45,43 @@ export interface SessionMiddleware<Data extends object = SessionData> {
 }
 
 /**
- * Create the middleware. Options are validated now.
- * @throws {ConfigError} for invalid options (including a non-boolean `normalizeObjects`).
+ * Create the middleware. Options are validated now. (`normalizeObjects`, an Express speed-up of
+ * earlier versions that changed every request's objects, is gone: passing it logs a warning and has
+ * no effect.)
+ * @throws {ConfigError} for invalid options.
  */
 export function session<Data extends object = SessionData>(
-  options: ExpressSessionOptions<Data>,
+  options: SessionMiddlewareOptions<Data>,
 ): SessionMiddleware<Data> {
-  const { normalizeObjects = PROTOTYPE_CHANGE_DETACHES, ...shared } = (options ??
-    {}) as ExpressSessionOptions<Data>;
-  if (typeof normalizeObjects !== 'boolean') {
-    throw new ConfigError(`normalizeObjects must be a boolean, not a ${typeof normalizeObjects}.`);
+  let shared = options;
+  let removed = false;
+  if (typeof options === 'object' && options !== null && 'normalizeObjects' in options) {
+    const { normalizeObjects: _, ...rest } = options as SessionMiddlewareOptions<Data> & {
+      normalizeObjects?: unknown;
+    };
+    shared = rest as SessionMiddlewareOptions<Data>;
+    removed = true;
   }
-  const runtime = createSessionRuntime<Data>(
-    options === null || typeof options !== 'object' ? options : (shared as SessionMiddlewareOptions<Data>),
-  );
-  const middleware = normalizeObjects
-    ? function sessionkitMiddleware(req: Request, res: Response, next: NextFunction): void {
-        shareShape(req);
-        shareShape(res);
-        attachSession(runtime, req, res);
-        next();
-      }
-    : function sessionkitMiddleware(req: Request, res: Response, next: NextFunction): void {
-        attachSession(runtime, req, res);
-        next();
-      };
+  const runtime = createSessionRuntime<Data>(shared);
+  if (removed) {
+    runtime.settings.logger.warn(
+      'sessionkit/express: the normalizeObjects option was removed and is ignored (sessionkit no longer ' +
+        "changes Express's request/response objects); remove it from the options.",
+    );
+  }
+  const middleware = function sessionkitMiddleware(req: Request, res: Response, next: NextFunction): void {
+    attachSession(runtime, req, res);
+    next();
+  };
   return Object.assign(middleware, { manager: runtime.manager });
 }
 
 /**
- * The session of `req`, typed.
+ * The session of `req` (the `req.session` set by {@link session}), typed.
  * @throws {ConfigError} when the session middleware did not run for this request.
  */
 export function getSession<Data extends object = SessionData>(req: Request): Session<Data> {
-  const value = requestSession(req) as Session<Data> | undefined;
+  const value = (req as Request & { session?: Session<Data> | null }).session;
   if (value === undefined || value === null) {
     throw new ConfigError('No session on this request: add app.use(session({ ... })) before this route.');
   }

@@ -24,17 +24,18 @@
  * @module
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
 import type { SessionData } from '../core/codec.js';
 import { ConfigError } from '../core/errors.js';
 import type { Session } from '../core/session.js';
 import {
   createSessionRuntime,
-  finalizeHandleNow,
+  type ResponseInfo,
   type SessionHandle,
   type SessionMiddlewareOptions,
   type SessionRuntime,
 } from '../http/options.js';
-import { isSecureRequest } from '../http/request.js';
+import { nodeSecureRequest } from '../http/request.js';
 import type { FinalizeResult } from '../http/response.js';
 
 export type { SessionMiddlewareOptions } from '../http/options.js';
@@ -68,7 +69,7 @@ function applyResult(reply: FastifyReply, result: FinalizeResult): void {
   if (result.vary !== null) reply.header('vary', result.vary);
 }
 
-/** The `onSend` hook: finalize, synchronously when no store call is due. */
+/** The `onSend` hook: finalize; the payload goes on at once when no save is due. */
 function finalizeReply(
   runtime: SessionRuntime,
   request: Decorated,
@@ -83,40 +84,31 @@ function finalizeReply(
   }
   // One shot: if finalizing fails, Fastify's error reply runs onSend again and must pass through.
   request[HANDLE] = null;
-  const settings = runtime.settings;
-  let outcome: FinalizeResult | Promise<FinalizeResult>;
+  let info: ResponseInfo;
   try {
     const vary = reply.getHeader('vary');
-    outcome = finalizeHandleNow(handle, {
+    info = {
       status: reply.statusCode,
-      // Only `cookieSecure: 'auto'` looks at it.
-      secureRequest:
-        settings.cookieSecure === 'auto' &&
-        isSecureRequest(
-          {
-            encrypted: (request.raw.socket as { encrypted?: boolean }).encrypted === true,
-            forwardedProto: request.headers['x-forwarded-proto'],
-          },
-          settings.trustProxy,
-        ),
+      secureRequest: nodeSecureRequest(request.raw),
       existingVary: vary === undefined ? null : Array.isArray(vary) ? vary : String(vary),
-    });
+    };
+    const decision = handle.decide(info);
+    if (!decision.save) {
+      applyResult(reply, decision);
+      done(null, payload);
+      return;
+    }
   } catch (error) {
     answerError(runtime, reply, error, done);
     return;
   }
-  if (outcome instanceof Promise) {
-    outcome.then(
-      (result) => {
-        applyResult(reply, result);
-        done(null, payload);
-      },
-      (error: unknown) => answerError(runtime, reply, error, done),
-    );
-    return;
-  }
-  applyResult(reply, outcome);
-  done(null, payload);
+  handle.finalize(info).then(
+    (result) => {
+      applyResult(reply, result);
+      done(null, payload);
+    },
+    (error: unknown) => answerError(runtime, reply, error, done),
+  );
 }
 
 function install(fastify: FastifyInstance, runtime: SessionRuntime): void {
@@ -135,12 +127,14 @@ function install(fastify: FastifyInstance, runtime: SessionRuntime): void {
   if (runtime.ownsManager) fastify.addHook('onClose', () => runtime.manager.close());
 }
 
-/** `fastify-plugin` semantics: no encapsulation, so the hooks and decorations apply app-wide. */
-function unencapsulated<T extends object>(plugin: T): T {
-  return Object.assign(plugin, {
-    [Symbol.for('skip-override')]: true,
-    [Symbol.for('fastify.display-name')]: 'sessionkit',
-  });
+/**
+ * Wrapped with `fastify-plugin`: not encapsulated (the hooks and decorations apply app-wide), named
+ * `sessionkit`, for Fastify 5.
+ */
+function unencapsulated<Options extends object>(
+  plugin: FastifyPluginAsync<Options>,
+): FastifyPluginAsync<Options> {
+  return fastifyPlugin(plugin, { name: 'sessionkit', fastify: '5.x' });
 }
 
 /**

@@ -29,7 +29,6 @@ import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
 import type { SessionErrorResponse } from '../http/errors.js';
 import { createSessionRuntime, type SessionMiddlewareOptions } from '../http/options.js';
-import { isSecureRequest } from '../http/request.js';
 import type { FinalizeResult } from '../http/response.js';
 
 export type { SessionMiddlewareOptions } from '../http/options.js';
@@ -89,10 +88,10 @@ export function session<Data extends object = SessionData>(
       const url = c.req.url;
       const result = await handle.finalize({
         status: c.res.status,
-        secureRequest: isSecureRequest(
-          { protocol: url.slice(0, url.indexOf(':') + 1), forwardedProto: c.req.header('X-Forwarded-Proto') },
-          runtime.settings.trustProxy,
-        ),
+        secureRequest: {
+          protocol: url.slice(0, url.indexOf(':') + 1),
+          forwardedProto: c.req.header('X-Forwarded-Proto'),
+        },
         existingVary: c.res.headers.get('Vary'),
       });
       applyResult(c, result);

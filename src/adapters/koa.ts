@@ -24,7 +24,7 @@ import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
 import type { SessionErrorResponse } from '../http/errors.js';
 import { createSessionRuntime, type SessionMiddlewareOptions } from '../http/options.js';
-import { isSecureRequest } from '../http/request.js';
+import { nodeSecureRequest } from '../http/request.js';
 
 export type { SessionMiddlewareOptions } from '../http/options.js';
 
@@ -80,13 +80,7 @@ export function session<Data extends object = SessionData>(
     try {
       const result = await handle.finalize({
         status: ctx.status,
-        secureRequest: isSecureRequest(
-          {
-            encrypted: (ctx.req.socket as { encrypted?: boolean }).encrypted === true,
-            forwardedProto: ctx.get('X-Forwarded-Proto') || null,
-          },
-          runtime.settings.trustProxy,
-        ),
+        secureRequest: nodeSecureRequest(ctx.req),
         existingVary: ctx.response.get('Vary') || null,
       });
       if (result.setCookie.length > 0) ctx.append('Set-Cookie', result.setCookie);

@@ -21,7 +21,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SessionData } from '../core/codec.js';
 import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
-import { isThenable } from '../core/thenable.js';
 import { createSessionRuntime, type SessionMiddlewareOptions } from '../http/options.js';
 import { attachSession } from './_node.js';
 
@@ -63,7 +62,7 @@ export function session<Data extends object = SessionData>(
       const attached = attachSession(runtime, req, res);
       try {
         const result = handler(req as SessionRequest<Data>, res);
-        if (isThenable(result)) Promise.resolve(result).catch((error: unknown) => attached.fail(error));
+        if (result !== undefined) Promise.resolve(result).catch((error: unknown) => attached.fail(error));
       } catch (error) {
         attached.fail(error);
       }

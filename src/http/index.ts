@@ -28,7 +28,13 @@ export {
   readSessionCookie,
   type SecureRequestInput,
 } from './request.js';
-export { deletionCookie, type FinalizeContext, type FinalizeResult, finalizeSession } from './response.js';
+export {
+  deletionCookie,
+  type FinalizeContext,
+  type FinalizeDecision,
+  type FinalizeResult,
+  finalizeSession,
+} from './response.js';
 export {
   checkCookiePrefix,
   EXPIRED_DATE,

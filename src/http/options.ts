@@ -9,7 +9,14 @@ import type { Session } from '../core/session.js';
 import type { ResolvedSettings } from '../core/settings.js';
 import { type SessionErrorResponse, sessionErrorResponse } from './errors.js';
 import { readSessionCookie } from './request.js';
-import { deletionCookie, type FinalizeContext, type FinalizeResult, finalizeNow } from './response.js';
+import {
+  decideFinalize,
+  deletionCookie,
+  type FinalizeContext,
+  type FinalizeDecision,
+  type FinalizeResult,
+  saveForResponse,
+} from './response.js';
 
 /** Share one existing {@link SessionManager} (e.g. between two apps, or with the CLI). */
 export interface SharedManagerOptions<Data extends object = SessionData> {
@@ -37,6 +44,12 @@ export interface SessionHandle<Data extends object = SessionData> {
   /** Whether the request carried the session cookie (valid or not). */
   readonly requestHadCookie: boolean;
   /**
+   * The synchronous part of `finalize`, without touching the store: the headers the response needs,
+   * and whether a save is due. When `save` is false these are final (no need to call `finalize`), so a
+   * response that needs no save can go out at once. Decided once; later calls return the same answer.
+   */
+  decide(response: ResponseInfo): FinalizeDecision;
+  /**
    * Run Django's `process_response` (see {@link finalizeSession}) once; later calls return the same
    * promise. Call it before the response headers are sent.
    */
@@ -60,11 +73,11 @@ export interface SessionRuntime<Data extends object = SessionData> {
   errorResponse(error: unknown): SessionErrorResponse | null;
 }
 
-/** One request's session: {@link SessionHandle} plus the synchronous entry the Node adapters use. */
+/** One request's session. */
 class RequestSession<Data extends object> implements SessionHandle<Data> {
   readonly session: Session<Data>;
   readonly requestHadCookie: boolean;
-  #result: FinalizeResult | null = null;
+  #decision: FinalizeDecision | null = null;
   #promise: Promise<FinalizeResult> | null = null;
 
   constructor(session: Session<Data>, requestHadCookie: boolean) {
@@ -72,47 +85,33 @@ class RequestSession<Data extends object> implements SessionHandle<Data> {
     this.requestHadCookie = requestHadCookie;
   }
 
-  /**
-   * Like {@link finalize}, but answers synchronously when no store call is due; may throw synchronously.
-   * @internal
-   */
-  finalizeNow(response: ResponseInfo): FinalizeResult | Promise<FinalizeResult> {
-    if (this.#promise !== null) return this.#promise;
-    if (this.#result !== null) return this.#result;
-    const outcome = finalizeNow(this.session, {
+  #context(response: ResponseInfo): FinalizeContext {
+    return {
       status: response.status,
       secureRequest: response.secureRequest,
       existingVary: response.existingVary,
       requestHadCookie: this.requestHadCookie,
-    });
-    if (outcome instanceof Promise) this.#promise = outcome;
-    else this.#result = outcome;
-    return outcome;
+    };
+  }
+
+  decide(response: ResponseInfo): FinalizeDecision {
+    this.#decision ??= decideFinalize(this.session, this.#context(response));
+    return this.#decision;
   }
 
   finalize(response: ResponseInfo): Promise<FinalizeResult> {
     if (this.#promise === null) {
       try {
-        const outcome = this.finalizeNow(response);
-        this.#promise = outcome instanceof Promise ? outcome : Promise.resolve(outcome);
+        const { save, ...result } = this.decide(response);
+        this.#promise = save
+          ? saveForResponse(this.session, this.#context(response), result)
+          : Promise.resolve(result);
       } catch (error) {
         this.#promise = Promise.reject(error);
       }
     }
     return this.#promise;
   }
-}
-
-/**
- * The synchronous finalization of a handle from {@link SessionRuntime.open}: the result when no store
- * call is due, else a promise. May throw synchronously. Falls back to `finalize` for other handles.
- * @internal
- */
-export function finalizeHandleNow<Data extends object>(
-  handle: SessionHandle<Data>,
-  response: ResponseInfo,
-): FinalizeResult | Promise<FinalizeResult> {
-  return handle instanceof RequestSession ? handle.finalizeNow(response) : handle.finalize(response);
 }
 
 function isSharedManager<Data extends object>(

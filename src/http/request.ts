@@ -72,3 +72,17 @@ export function isSecureRequest(input: SecureRequestInput, trustProxy: boolean):
   const first = typeof header === 'string' ? header.split(',')[0] : undefined;
   return first?.trim().toLowerCase() === 'https';
 }
+
+/** The parts of a Node `IncomingMessage` that tell whether it came over HTTPS. */
+export interface NodeRequestLike {
+  socket: unknown;
+  headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+}
+
+/** {@link SecureRequestInput} of a Node request (`node:http`, Express, Fastify's `request.raw`, Koa's `ctx.req`). */
+export function nodeSecureRequest(req: NodeRequestLike): SecureRequestInput {
+  return {
+    encrypted: (req.socket as { encrypted?: boolean } | null)?.encrypted === true,
+    forwardedProto: req.headers['x-forwarded-proto'],
+  };
+}

@@ -4,9 +4,9 @@
  * @module
  */
 import { hasErrorCode, SessionInterrupted, UpdateError } from '../core/errors.js';
-import { computeExpiryAge, EXPIRY_KEY } from '../core/expiry.js';
 import type { Session } from '../core/session.js';
 import type { ResolvedSettings } from '../core/settings.js';
+import { isSecureRequest, type SecureRequestInput } from './request.js';
 import { EXPIRED_DATE, httpDate, quoteCookieValue, serializeSetCookie } from './set-cookie.js';
 import { patchVary } from './vary.js';
 
@@ -16,8 +16,11 @@ export interface FinalizeContext {
   requestHadCookie: boolean;
   /** The response status. No save and no cookie on 5xx. */
   status: number;
-  /** Whether the request came over HTTPS (decides `Secure` when `cookieSecure` is `'auto'`). */
-  secureRequest: boolean;
+  /**
+   * Whether the request came over HTTPS, or what tells it (see {@link isSecureRequest}, asked only when
+   * `cookieSecure` is `'auto'` and a session cookie is set).
+   */
+  secureRequest: boolean | SecureRequestInput;
   /** The response's current `Vary` header, if any. */
   existingVary?: string | readonly string[] | null;
 }
@@ -30,16 +33,29 @@ export interface FinalizeResult {
   vary: string | null;
 }
 
-/** Whether the session cookie carries `Secure` (SameSite=None and prefixed names force it). */
-function isSecure(settings: ResolvedSettings, secureRequest: boolean): boolean {
+/** {@link decideFinalize}'s answer: the headers known now, and whether a save (and its cookie) is due. */
+export interface FinalizeDecision extends FinalizeResult {
+  /** Whether {@link saveForResponse} must run before the headers go out. */
+  save: boolean;
+}
+
+/**
+ * Whether a cookie of these settings carries `Secure`. SameSite=None and the `__Secure-`/`__Host-`
+ * prefixes force it (browsers reject such cookies otherwise); `cookieSecure` applies to the session
+ * cookie only (`request` given), not to Django's `delete_cookie` (`request` null). For `'auto'` the
+ * request is asked whether it came over HTTPS, only then.
+ */
+export function cookieSecure(
+  settings: ResolvedSettings,
+  request: FinalizeContext['secureRequest'] | null,
+): boolean {
   const name = settings.cookieName;
-  return (
-    settings.cookieSecure === true ||
-    (settings.cookieSecure === 'auto' && secureRequest) ||
-    settings.cookieSameSite === 'None' ||
-    name.startsWith('__Secure-') ||
-    name.startsWith('__Host-')
-  );
+  if (settings.cookieSameSite === 'None' || name.startsWith('__Secure-') || name.startsWith('__Host-')) {
+    return true;
+  }
+  if (request === null) return false;
+  if (settings.cookieSecure !== 'auto') return settings.cookieSecure;
+  return typeof request === 'boolean' ? request : isSecureRequest(request, settings.trustProxy);
 }
 
 /**
@@ -54,7 +70,7 @@ export function deletionCookie(settings: ResolvedSettings): string {
     maxAge: 0,
     path: settings.cookiePath,
     sameSite: settings.cookieSameSite,
-    secure: name.startsWith('__Secure-') || name.startsWith('__Host-') || settings.cookieSameSite === 'None',
+    secure: cookieSecure(settings, null),
   });
 }
 
@@ -162,39 +178,26 @@ function setVaryCookie(result: FinalizeResult, existingVary: FinalizeContext['ex
 }
 
 /**
- * The first, synchronous half of {@link finalizeSession}: fills in the deletion cookie and `Vary`, and
- * tells whether the session still has to be saved (the second half, {@link completeFinalize}).
- * @internal
+ * The synchronous half of {@link finalizeSession}: what the response carries whatever happens next
+ * (the deletion cookie, `Vary`), and whether the session must still be saved ({@link saveForResponse}).
+ * Never touches the store, so a response that needs no save goes out without waiting.
  */
 export function decideFinalize<Data extends object>(
   session: Session<Data>,
   context: FinalizeContext,
-  result: FinalizeResult,
-): boolean {
+): FinalizeDecision {
   const settings = session.settings;
   const empty = session.isEmpty();
+  const decision: FinalizeDecision = { setCookie: [], vary: null, save: false };
   if (context.requestHadCookie && empty) {
-    result.setCookie.push(deletionCookie(settings));
-    setVaryCookie(result, context.existingVary);
-    return false;
+    decision.setCookie.push(deletionCookie(settings));
+    setVaryCookie(decision, context.existingVary);
+    return decision;
   }
-  if (session.accessed) setVaryCookie(result, context.existingVary);
-  return (session.modified || settings.saveEveryRequest) && !empty;
-}
-
-/** `maxAge`/`expires` of the cookie from loaded data, as getExpireAtBrowserClose/getExpiryAge compute them. */
-function cookieExpiry<Data extends object>(
-  session: Session<Data>,
-  data: Record<string, unknown>,
-): [maxAge: number | null, expires: string | null] {
-  const settings = session.settings;
-  session.accessed = true; // what the get() calls of the async path do
-  const expiry = Object.hasOwn(data, EXPIRY_KEY) ? data[EXPIRY_KEY] : undefined;
-  const atBrowserClose =
-    expiry === undefined || expiry === null ? settings.expireAtBrowserClose : expiry === 0;
-  if (atBrowserClose) return [null, null];
-  const maxAge = Math.trunc(computeExpiryAge(expiry, settings.now(), settings.cookieAge));
-  return [maxAge, httpDate(settings.now() + maxAge * 1000)];
+  if (session.accessed) setVaryCookie(decision, context.existingVary);
+  // Never a save (nor a cookie) on a 5xx response, as Django.
+  decision.save = (session.modified || settings.saveEveryRequest) && !empty && context.status < 500;
+  return decision;
 }
 
 /** A save error as the response sees it: a vanished record is Django's `SessionInterrupted`. */
@@ -202,54 +205,13 @@ function interrupted(error: unknown): unknown {
   return hasErrorCode(error, UpdateError.code) ? new SessionInterrupted({ cause: error }) : error;
 }
 
-/** Add the session cookie for the saved session. */
-function addSessionCookie<Data extends object>(
-  session: Session<Data>,
-  context: FinalizeContext,
-  result: FinalizeResult,
-  maxAge: number | null,
-  expires: string | null,
-): FinalizeResult {
-  const settings = session.settings;
-  const secure = isSecure(settings, context.secureRequest);
-  result.setCookie.push(sessionCookie(settings, session.sessionKey ?? '', expires, maxAge, secure));
-  return result;
-}
-
 /**
- * The second half of {@link finalizeSession}, after {@link decideFinalize} said a save is due: save
- * (not on 5xx) and add the session cookie. Synchronous when the data is loaded and the store answers
- * synchronously (then it may throw).
- * @internal
+ * The asynchronous half of {@link finalizeSession}, when {@link decideFinalize} said a save is due:
+ * save the session and add its cookie to `result`. Browser-close cookies get no `Max-Age`/`expires`;
+ * others `Max-Age = getExpiryAge()` and a matching `expires` from the session clock.
+ * @throws {SessionInterrupted} when the record vanished during the request (the save error is its `cause`).
  */
-export function completeFinalize<Data extends object>(
-  session: Session<Data>,
-  context: FinalizeContext,
-  result: FinalizeResult,
-): FinalizeResult | Promise<FinalizeResult> {
-  const data = session.peek();
-  if (data === null) return completeFinalizeUnloaded(session, context, result);
-  const [maxAge, expires] = cookieExpiry(session, data);
-  if (context.status >= 500) return result;
-  let saved: void | Promise<void>;
-  try {
-    saved = session.saveNow();
-  } catch (error) {
-    throw interrupted(error);
-  }
-  if (saved instanceof Promise) {
-    return saved.then(
-      () => addSessionCookie(session, context, result, maxAge, expires),
-      (error: unknown) => {
-        throw interrupted(error);
-      },
-    );
-  }
-  return addSessionCookie(session, context, result, maxAge, expires);
-}
-
-/** {@link completeFinalize} when nothing was loaded: the expiry questions may load the session. */
-async function completeFinalizeUnloaded<Data extends object>(
+export async function saveForResponse<Data extends object>(
   session: Session<Data>,
   context: FinalizeContext,
   result: FinalizeResult,
@@ -257,37 +219,19 @@ async function completeFinalizeUnloaded<Data extends object>(
   const settings = session.settings;
   let maxAge: number | null = null;
   let expires: string | null = null;
+  // May load the session (spec §7 item 131), as Django does.
   if (!(await session.getExpireAtBrowserClose())) {
-    // NB: getExpireAtBrowserClose may load the session (spec §7 item 131); Django does the same.
     maxAge = Math.trunc(await session.getExpiryAge());
     expires = httpDate(settings.now() + maxAge * 1000);
   }
-  if (context.status >= 500) return result;
   try {
     await session.save();
   } catch (error) {
     throw interrupted(error);
   }
-  return addSessionCookie(session, context, result, maxAge, expires);
-}
-
-/**
- * {@link finalizeSession} without a promise when no store call is due (nothing to save, a deletion, a
- * 5xx response on loaded data); otherwise the promise of the rest. May throw synchronously.
- * @internal
- */
-export function finalizeNow<Data extends object>(
-  session: Session<Data>,
-  context: FinalizeContext,
-): FinalizeResult | Promise<FinalizeResult> {
-  const result: FinalizeResult = { setCookie: [], vary: null };
-  if (!decideFinalize(session, context, result)) return result;
-  const data = session.peek();
-  if (context.status >= 500 && data !== null) {
-    cookieExpiry(session, data); // same side effects (clock reads) as the full path
-    return result;
-  }
-  return completeFinalize(session, context, result);
+  const secure = cookieSecure(settings, context.secureRequest);
+  result.setCookie.push(sessionCookie(settings, session.sessionKey ?? '', expires, maxAge, secure));
+  return result;
 }
 
 /**
@@ -305,5 +249,6 @@ export async function finalizeSession<Data extends object>(
   session: Session<Data>,
   context: FinalizeContext,
 ): Promise<FinalizeResult> {
-  return finalizeNow(session, context);
+  const { save, ...result } = decideFinalize(session, context);
+  return save ? saveForResponse(session, context, result) : result;
 }

@@ -4,6 +4,7 @@ import express, { type Response } from 'express';
 import { describe, expect, it } from 'vitest';
 import { getSession, session } from '../../src/adapters/express.js';
 import { ConfigError } from '../../src/core/errors.js';
+import { createMemoryStore } from '../../src/stores/memory.js';
 import { SECRET } from '../helpers.js';
 import { describeAdapterBehaviour } from './behaviour.js';
 import { listen, type RouteResult } from './harness.js';
@@ -29,30 +30,35 @@ async function respond(res: Response, result: RouteResult): Promise<void> {
   res.end();
 }
 
-// Every behaviour with Express's objects normalized (the default) and left as Express made them.
-for (const normalizeObjects of [true, false]) {
-  describeAdapterBehaviour({
-    name: normalizeObjects ? 'express' : 'express (normalizeObjects: false)',
-    async start(options, routes, tls) {
-      const app = express();
-      app.set('env', 'test'); // keep Express's error handler from printing expected errors
-      app.use(session({ ...options, normalizeObjects }));
-      app.use(async (req, res) => {
-        const route = routes[req.path];
-        if (route === undefined) {
-          res.sendStatus(404);
-          return;
-        }
-        await respond(res, await route(getSession(req)));
-      });
-      return listen(serverFor(tls, app));
-    },
-  });
-}
+describeAdapterBehaviour({
+  name: 'express',
+  async start(options, routes, tls) {
+    const app = express();
+    app.set('env', 'test'); // keep Express's error handler from printing expected errors
+    app.use(session(options));
+    app.use(async (req, res) => {
+      const route = routes[req.path];
+      if (route === undefined) {
+        res.sendStatus(404);
+        return;
+      }
+      await respond(res, await route(getSession(req)));
+    });
+    return listen(serverFor(tls, app));
+  },
+});
 
 describe('sessionkit/express', () => {
   it('throws ConfigError at construction for invalid options', () => {
     expect(() => session({ secretKey: SECRET, store: 'nosuch:' })).toThrow(ConfigError);
+  });
+
+  it('ignores the removed normalizeObjects option with a warning', () => {
+    const warnings: string[] = [];
+    const logger = { error() {}, warn: (message: string) => void warnings.push(message) };
+    const options = { secretKey: SECRET, store: createMemoryStore(), logger, normalizeObjects: true };
+    expect(session(options as Parameters<typeof session>[0]).manager.settings.secretKey).toBe(SECRET);
+    expect(warnings).toEqual([expect.stringMatching(/normalizeObjects option was removed/)]);
   });
 
   it('getSession throws a ConfigError naming the fix when the middleware is missing', () => {

@@ -43,6 +43,15 @@ describe('sessionkit/fastify', () => {
     await app.close();
   });
 
+  it('carries fastify-plugin metadata: name sessionkit, Fastify 5, not encapsulated', () => {
+    const bound = session({ secretKey: SECRET, store: createMemoryStore() });
+    for (const plugin of [sessionkit, bound] as unknown as Array<Record<symbol, unknown>>) {
+      expect(plugin[Symbol.for('plugin-meta')]).toMatchObject({ name: 'sessionkit', fastify: '5.x' });
+      expect(plugin[Symbol.for('skip-override')]).toBe(true);
+      expect(plugin[Symbol.for('fastify.display-name')]).toBe('sessionkit');
+    }
+  });
+
   it('fails with a ConfigError for invalid options, at registration or when bound', async () => {
     const app = Fastify({ logger: false });
     await expect(

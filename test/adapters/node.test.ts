@@ -1,4 +1,4 @@
-import { createServer, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { describe, expect, it } from 'vitest';
 import { session } from '../../src/adapters/node.js';
@@ -74,6 +74,37 @@ describe('sessionkit/node session()', () => {
       const response = await fetch(server.url);
       expect(response.status).toBe(500);
       expect(await response.text()).toBe('Internal Server Error');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("leaves the user's own ServerResponse subclass unchanged", async () => {
+    class AppResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
+      appName(): string {
+        return 'mine';
+      }
+    }
+    const prototypeKeys = Reflect.ownKeys(AppResponse.prototype);
+    const nodeKeys = Reflect.ownKeys(ServerResponse.prototype);
+    const withSession = session({ secretKey: SECRET, store: createMemoryStore() });
+    const server = await listen(
+      createServer(
+        { ServerResponse: AppResponse },
+        withSession(async (req, res) => {
+          await req.session.set('n', 1);
+          res.end((res as AppResponse).appName());
+        }),
+      ),
+    );
+    try {
+      for (let i = 0; i < 2; i++) {
+        const response = await fetch(server.url);
+        expect(await response.text()).toBe('mine');
+        expect(response.headers.getSetCookie()).toHaveLength(1);
+      }
+      expect(Reflect.ownKeys(AppResponse.prototype)).toEqual(prototypeKeys);
+      expect(Reflect.ownKeys(ServerResponse.prototype)).toEqual(nodeKeys);
     } finally {
       await server.close();
     }

@@ -1,20 +1,16 @@
 /**
  * The sessionkit/express server of the benchmark, shared by its variants (which differ only in the
- * Express adapter's own options): memory store, the three routes, the child-process protocol.
+ * store): the three routes, the child-process protocol.
  * @module
  */
 import express from 'express';
-import { type ExpressOptions, getSession, session } from '../../../src/adapters/express.js';
-import { createMemoryStore } from '../../../src/stores/memory.js';
+import { getSession, session } from '../../../src/adapters/express.js';
+import type { AnyStore } from '../../../src/stores/types.js';
 import { announce, counterOf, portFromEnv, SESSIONKIT_SECRET, UNTOUCHED_BODY } from './_common.js';
 
-/** Start the server with `options` added to the store and secret every variant uses. */
-export function startSessionkitExpress(options: ExpressOptions = {}): void {
-  const middleware = session({
-    store: createMemoryStore({ max: 100_000 }),
-    secretKey: SESSIONKIT_SECRET,
-    ...options,
-  });
+/** Start the server on `store` with the secret every variant uses; `cleanUp` runs at stop. */
+export function startSessionkitExpress(store: AnyStore, cleanUp: () => Promise<void> = async () => {}): void {
+  const middleware = session({ store, secretKey: SESSIONKIT_SECRET });
   const app = express();
   app.use(middleware);
   app.get('/counter', async (req, res) => {
@@ -28,6 +24,9 @@ export function startSessionkitExpress(options: ExpressOptions = {}): void {
   });
   app.get('/untouched', (_req, res) => void res.send(UNTOUCHED_BODY));
   const server = app.listen(portFromEnv(), '127.0.0.1', () =>
-    announce(server, () => middleware.manager.close()),
+    announce(server, async () => {
+      await cleanUp();
+      await middleware.manager.close();
+    }),
   );
 }

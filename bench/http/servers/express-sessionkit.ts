@@ -1,4 +1,5 @@
-/** sessionkit's Express adapter with the memory store, default options. @module */
+/** sessionkit/express with the memory store. @module */
+import { createMemoryStore } from '../../../src/stores/memory.js';
 import { startSessionkitExpress } from './_sessionkit-express.js';
 
-startSessionkitExpress();
+startSessionkitExpress(createMemoryStore({ max: 100_000 }));
