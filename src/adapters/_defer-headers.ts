@@ -1,0 +1,196 @@
+/**
+ * Hold back one response's headers until an asynchronous step (saving a session) has run, in the
+ * style of `on-headers`: only own properties of that one `res` are added, nothing shared is touched.
+ *
+ * Node freezes the headers at the first `writeHead`, `write`, `end` or `flushHeaders`, all synchronous.
+ * Those four are wrapped on the response instance. The first call runs `beforeHeaders`; when it returns
+ * nothing the call goes straight through. When it returns a promise, that call and every later one are
+ * queued (writes are buffered) and replayed in order once it settles. The wrappers are never removed:
+ * they become pass-throughs, so middleware that wraps the same methods after us (compression,
+ * on-headers) keeps working.
+ * @module
+ */
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+
+/** Hooks of {@link deferHeaders}. */
+export interface DeferHeadersHooks {
+  /**
+   * Called once, at the first `writeHead`/`write`/`end`/`flushHeaders`, before anything is sent; may set
+   * headers and the status. The status and headers passed to that first `writeHead` are already on `res`
+   * (`res.statusCode`, `res.getHeader`). A returned promise defers that call and every later one until it
+   * settles; then they replay in order. Calls made from inside this hook are queued after the first one.
+   */
+  beforeHeaders(res: ServerResponse): void | Promise<void>;
+  /**
+   * `beforeHeaders` threw or rejected: the queued calls are dropped (so are the handler's later writes)
+   * and the response is yours to answer here (status, headers, body: calls made now go through). A
+   * dropped `res.end(callback)` still gets its callback once the response has ended, as Node documents.
+   */
+  onError(error: unknown, res: ServerResponse): void;
+}
+
+type Name = 'writeHead' | 'write' | 'end' | 'flushHeaders';
+type Method = (this: ServerResponse, ...args: unknown[]) => unknown;
+type Call = [name: Name, args: unknown[]];
+
+enum State {
+  /** Nothing sent yet: the next call runs `beforeHeaders`. */
+  Open,
+  /** `beforeHeaders` is running or its promise is pending: calls are queued. */
+  Deferring,
+  /** `onError` is answering: calls go through. */
+  Answering,
+  /** `beforeHeaders` failed and was answered: the handler's calls are dropped. */
+  Failed,
+  /** Every call goes straight through. */
+  Done,
+}
+
+/** Apply `writeHead`'s headers argument with `setHeader`, with Node's semantics for both forms. */
+function applyHeaders(res: ServerResponse, headers: unknown): void {
+  if (Array.isArray(headers)) {
+    // A flat [name, value, ...] list replaces the headers of those names, duplicates allowed.
+    for (let i = 0; i < headers.length; i += 2) res.removeHeader(String(headers[i]));
+    for (let i = 0; i < headers.length; i += 2)
+      res.appendHeader(String(headers[i]), headers[i + 1] as string);
+  } else if (typeof headers === 'object' && headers !== null) {
+    const record = headers as OutgoingHttpHeaders;
+    for (const name of Object.keys(record)) {
+      const value = record[name];
+      if (value !== undefined) res.setHeader(name, value);
+    }
+  }
+}
+
+/**
+ * The arguments of a first `writeHead` whose status and headers were moved onto `res`: replayed as
+ * `writeHead(res.statusCode)`, so a status set by `beforeHeaders` is the one sent.
+ */
+const HELD_HEAD: unknown[] = Object.freeze([]) as unknown as unknown[];
+
+/** What each method returns while its call is queued (as Node's would, for a response not yet flushed). */
+function queuedReturn(name: Name, res: ServerResponse): unknown {
+  // `write` answers false (as under backpressure): a 'drain' follows once the queue is replayed.
+  return name === 'write' ? false : name === 'flushHeaders' ? undefined : res;
+}
+
+/** A dropped `end` call still gets its callback (Node attaches it to 'finish', or errors if already finished). */
+function endCallback(args: unknown[]): unknown {
+  for (let i = args.length - 1; i >= 0; i--) if (typeof args[i] === 'function') return args[i];
+  return undefined;
+}
+
+/**
+ * Wrap `res`'s `writeHead`, `write`, `end` and `flushHeaders` (own properties of `res`) so that
+ * `hooks.beforeHeaders` runs before anything is sent. Call it once per response, before the handler.
+ */
+export function deferHeaders(res: ServerResponse, hooks: DeferHeadersHooks): void {
+  const target = res as unknown as Record<Name, Method>;
+  // Whatever is there now: Node's methods, or another middleware's wrappers.
+  const original: Record<Name, Method> = {
+    writeHead: target.writeHead,
+    write: target.write,
+    end: target.end,
+    flushHeaders: target.flushHeaders,
+  };
+  let state = State.Open;
+  let queue: Call[] | null = null;
+  /** Whether a queued `write` told its caller false (then a 'drain' is owed). */
+  let owesDrain = false;
+
+  /** Run a call on the original method; a `writeHead` held back is replayed from `res` (see below). */
+  const invoke = (name: Name, args: unknown[]): unknown =>
+    args === HELD_HEAD ? original.writeHead.call(res, res.statusCode) : original[name].apply(res, args);
+
+  const fail = (error: unknown): void => {
+    const dropped = queue ?? [];
+    queue = null;
+    state = State.Answering;
+    try {
+      hooks.onError(error, res);
+    } catch {
+      res.destroy(); // nothing sensible can be sent any more
+    }
+    state = State.Failed;
+    if (!res.writableEnded) return;
+    for (const [name, args] of dropped) {
+      const callback = name === 'end' ? endCallback(args) : undefined;
+      if (callback !== undefined) original.end.call(res, callback);
+    }
+  };
+
+  const settle = (): void => {
+    const calls = queue ?? [];
+    queue = null;
+    state = State.Done;
+    let lastWrite = true;
+    for (const [name, args] of calls) {
+      const result = invoke(name, args);
+      if (name === 'write') lastWrite = result !== false;
+    }
+    if (owesDrain && lastWrite && !res.writableEnded) res.emit('drain');
+  };
+
+  const call = (name: Name, args: unknown[]): unknown => {
+    switch (state) {
+      case State.Done:
+      case State.Answering:
+        return original[name].apply(res, args);
+      case State.Failed:
+        if (name === 'end') {
+          const callback = endCallback(args);
+          if (callback !== undefined && res.writableEnded) original.end.call(res, callback);
+        }
+        return queuedReturn(name, res);
+      case State.Deferring:
+        queue?.push([name, args]);
+        if (name === 'write') owesDrain = true;
+        return queuedReturn(name, res);
+    }
+    if (name === 'writeHead') {
+      const [status, reasonOrHeaders, headers] = args;
+      if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 999) {
+        return original.writeHead.apply(res, args); // Node throws its own error, synchronously
+      }
+      // The hook must see the status and headers this call sends; they are replayed from `res`.
+      res.statusCode = status;
+      if (typeof reasonOrHeaders === 'string') res.statusMessage = reasonOrHeaders;
+      applyHeaders(res, typeof reasonOrHeaders === 'string' ? headers : reasonOrHeaders);
+      args = HELD_HEAD;
+    }
+    state = State.Deferring;
+    queue = [[name, args]];
+    let pending: void | Promise<void>;
+    try {
+      pending = hooks.beforeHeaders(res);
+    } catch (error) {
+      fail(error);
+      return queuedReturn(name, res);
+    }
+    if (pending === undefined) {
+      // Nothing to wait for: the call (and any made from inside the hook) goes through now.
+      const calls = queue;
+      queue = null;
+      state = State.Done;
+      const result = invoke(name, args);
+      for (let i = 1; i < calls.length; i++) invoke(...(calls[i] as Call));
+      return result;
+    }
+    if (name === 'write') owesDrain = true;
+    pending.then(settle, fail);
+    return queuedReturn(name, res);
+  };
+
+  target.writeHead = function writeHead(...args: unknown[]) {
+    return call('writeHead', args);
+  };
+  target.write = function write(...args: unknown[]) {
+    return call('write', args);
+  };
+  target.end = function end(...args: unknown[]) {
+    return call('end', args);
+  };
+  target.flushHeaders = function flushHeaders(...args: unknown[]) {
+    return call('flushHeaders', args);
+  };
+}
