@@ -196,12 +196,13 @@ function checkSecrets(secret: unknown): string[] {
 function checkStore(store: unknown): string | AnyStore | undefined {
   if (store === undefined || typeof store === 'string') return store;
   const candidate = store as { kind?: unknown };
-  if (typeof store === 'object' && store !== null && candidate.kind === 'server') return store as AnyStore;
-  if (typeof store === 'object' && store !== null && candidate.kind === 'cookie') {
-    throw new ConfigError(
-      'The signed-cookie store cannot back sessionkit/express-session (its session ID is the data itself); use a server-side store.',
-    );
-  }
+  // A signed-cookie store is refused once resolved (a URL can name one too).
+  if (
+    typeof store === 'object' &&
+    store !== null &&
+    (candidate.kind === 'server' || candidate.kind === 'cookie')
+  )
+    return store as AnyStore;
   throw new ConfigError(
     'store must be a sessionkit store URL (e.g. "redis://127.0.0.1:6379", "sqlite:./sessions.db", "memory:") or a sessionkit ' +
       'store instance. express-session stores (connect-redis, MemoryStore …) keep records in their own format: use the ' +
