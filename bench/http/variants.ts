@@ -20,6 +20,8 @@ export const VARIANTS: readonly Variant[] = [
   { name: 'express-session', file: 'express-session.ts', sessions: true },
   { name: 'express-sessionkit', file: 'express-sessionkit.ts', sessions: true },
   { name: 'express-sessionkit-kept', file: 'express-sessionkit-kept.ts', sessions: true },
+  { name: 'express-dropin', file: 'express-dropin.ts', sessions: true },
+  { name: 'express-dropin-redis', file: 'express-dropin-redis.ts', sessions: true },
   { name: 'express-floor', file: 'express-floor.ts', sessions: true },
   { name: 'express-normalized', file: 'express-normalized.ts', sessions: false },
   { name: 'fastify-plain', file: 'fastify-plain.ts', sessions: false },
@@ -68,6 +70,24 @@ export const RATIOS: readonly Ratio[] = [
     label: 'sessionkit-express / express-session',
     numerator: 'express-sessionkit',
     denominator: 'express-session',
+  },
+  {
+    label: 'drop-in / plain Express',
+    numerator: 'express-dropin',
+    denominator: 'express-plain',
+    target: 0.85,
+  },
+  {
+    label: 'drop-in / express-session',
+    numerator: 'express-dropin',
+    denominator: 'express-session',
+    target: 1.5,
+  },
+  {
+    label: 'drop-in redis / express-session redis',
+    numerator: 'express-dropin-redis',
+    denominator: 'express-session-redis',
+    target: 1.5,
   },
   {
     label: 'sessionkit-fastify / @fastify/session',
