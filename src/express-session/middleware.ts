@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { deferHeaders } from '../adapters/_defer-headers.js';
+import { type DeferHeadersHooks, deferHeaders } from '../adapters/_defer-headers.js';
 import { hasErrorCode, SessionInterrupted, UpdateError } from '../core/errors.js';
 import type { SessionManager } from '../core/manager.js';
 import { sessionErrorResponse } from '../http/errors.js';
@@ -55,17 +55,88 @@ function appendSetCookie(res: ServerResponse, line: string): void {
 }
 
 /**
+ * One request: the {@link RequestContext} its sessions share, and the hooks that run before its headers
+ * go out. One object per request, so the hot path allocates no closures.
+ */
+class RequestHandling implements RequestContext, DeferHeadersHooks {
+  current: Session | null = null;
+  destroyed = false;
+
+  constructor(
+    readonly req: SessionRequest,
+    readonly res: ServerResponse,
+    readonly next: Next,
+    readonly options: ResolvedOptions,
+    readonly manager: SessionManager,
+    readonly cookieOptions: CookieOptions,
+    readonly secureRequest: boolean,
+    readonly cookieId: string | null,
+    readonly cookiePresent: boolean,
+  ) {}
+
+  /** Load the cookie's session (one store round trip), then run the route. */
+  async load(id: string): Promise<void> {
+    let session: Session | null;
+    try {
+      session = await loadSession(this, id);
+    } catch (error) {
+      const mapped = sessionErrorResponse(error);
+      if (mapped === null) return this.next(error);
+      // The store is down: answer 503 rather than run the route with an empty session.
+      const res = this.res;
+      res.statusCode = mapped.status;
+      res.setHeader('Content-Type', mapped.contentType);
+      res.setHeader('Retry-After', '5');
+      res.end(mapped.body);
+      return;
+    }
+    if (session === null) this.startNew();
+    else this.start(session);
+  }
+
+  /** Run the route with a new session. */
+  startNew(): void {
+    let session: Session;
+    try {
+      session = newSession(this);
+    } catch (error) {
+      this.next(error);
+      return;
+    }
+    this.start(session);
+  }
+
+  start(session: Session): void {
+    this.current = session;
+    this.req.session = session;
+    this.req.sessionID = session.id;
+    deferHeaders(this.res, this);
+    this.next();
+  }
+
+  beforeHeaders(res: ServerResponse): void | Promise<void> {
+    return finalize(this, res);
+  }
+
+  onError(error: unknown, res: ServerResponse): void {
+    answerError(error, res, this.manager);
+  }
+}
+
+/** Add `Cookie` to the response's `Vary`. */
+function varyOnCookie(res: ServerResponse): void {
+  const vary = res.getHeader('Vary') as string | string[] | undefined;
+  res.setHeader('Vary', vary === undefined ? 'Cookie' : patchVary(vary, ['Cookie']));
+}
+
+/**
  * Decide and do what the response needs (express-session's `shouldSave`/`shouldSetCookie`, with the fixes
  * documented in docs/express-session.md): runs once, before the headers go out.
  */
-function finalize(
-  context: RequestContext,
-  cookiePresent: boolean,
-  res: ServerResponse,
-): void | Promise<void> {
-  const { options, req } = context;
+function finalize(context: RequestHandling, res: ServerResponse): void | Promise<void> {
+  const { options, req, cookiePresent } = context;
   // The response depends on the session cookie whatever the route did with the session.
-  res.setHeader('Vary', patchVary(res.getHeader('Vary') as string | string[] | undefined, ['Cookie']));
+  varyOnCookie(res);
   const session = context.current;
   if (session === null || req.session !== session) {
     // destroy() ran, or the app unset req.session.
@@ -87,7 +158,6 @@ function finalize(
     : isNew
       ? options.saveUninitialized || changes.modified
       : changes.modified || options.resave || options.rolling;
-  session.cookie.reset();
   const stored = !isNew || save;
   let setCookie =
     session.id !== context.cookieId
@@ -95,6 +165,8 @@ function finalize(
       : !failed && (options.rolling || (session.cookie.expires !== null && changes.modified));
   // As express-session: a Secure cookie is not sent over plain HTTP.
   if (session.cookie.secure && !isSecure(req, options.proxy)) setCookie = false;
+  // express-session's end-of-request touch: the countdown restarts for what is sent and stored.
+  if (setCookie || save) session.cookie.reset();
   const send = (): void => {
     if (setCookie) appendSetCookie(res, session.cookie.serialize(options.name, session.id));
   };
@@ -143,48 +215,18 @@ export function createHandler(
     if (path !== '/' && !pathOf(req).startsWith(staticCookie === null ? path : staticPath)) return next();
     req.sessionStore = manager.store;
     const cookie = readSessionCookie(req.headers.cookie, options.name);
-    const context: RequestContext = {
+    const handling = new RequestHandling(
       req,
+      res,
+      next,
       options,
       manager,
       cookieOptions,
-      secureRequest: protocolMatters ? isSecure(req, options.proxy) : false,
-      cookieId: cookie.value,
-      current: null,
-      destroyed: false,
-    };
-    const start = (session: Session): void => {
-      context.current = session;
-      req.session = session;
-      req.sessionID = session.id;
-      deferHeaders(res, {
-        beforeHeaders: (response) => finalize(context, cookie.present, response),
-        onError: (error, response) => answerError(error, response, manager),
-      });
-      next();
-    };
-    const startNew = (): void => {
-      let session: Session;
-      try {
-        session = newSession(context);
-      } catch (error) {
-        next(error);
-        return;
-      }
-      start(session);
-    };
-    if (cookie.value === null) return startNew();
-    loadSession(context, cookie.value).then(
-      (session) => (session === null ? startNew() : start(session)),
-      (error: unknown) => {
-        const mapped = sessionErrorResponse(error);
-        if (mapped === null) return next(error);
-        // The store is down: answer 503 rather than run the route with an empty session.
-        res.statusCode = mapped.status;
-        res.setHeader('Content-Type', mapped.contentType);
-        res.setHeader('Retry-After', '5');
-        res.end(mapped.body);
-      },
+      protocolMatters ? isSecure(req, options.proxy) : false,
+      cookie.value,
+      cookie.present,
     );
+    if (cookie.value === null) handling.startNew();
+    else void handling.load(cookie.value);
   };
 }
