@@ -25,11 +25,23 @@ const serve = expressServers();
 
 /** A memory store that counts writes. */
 function countingStore(): SessionStore & { writes: SessionRecord[]; deletes: string[] } {
-  const inner = createMemoryStore();
+  const inner = createMemoryStore() as SessionStore & {
+    replace?: (record: SessionRecord, ...rest: unknown[]) => unknown;
+  };
   const writes: SessionRecord[] = [];
   const deletes: string[] = [];
+  // A compare-and-swap save (the core's merge-on-save, where it has landed) is a write too.
+  const replace = inner.replace;
   return {
     ...inner,
+    ...(replace === undefined
+      ? {}
+      : {
+          replace: (record: SessionRecord, ...rest: unknown[]) => {
+            writes.push(record);
+            return replace(record, ...rest);
+          },
+        }),
     writes,
     deletes,
     create: (record) => {
@@ -55,7 +67,13 @@ function routes(app: Express): Express {
   });
   app.get(
     '/get',
-    (req, res) => void res.json({ n: req.session.n ?? null, id: req.session.id, sid: req.sessionID }),
+    (req, res) =>
+      void res.json({
+        n: req.session.n ?? null,
+        user: req.session.user ?? null,
+        id: req.session.id,
+        sid: req.sessionID,
+      }),
   );
   app.get('/untouched', (_req, res) => void res.send('untouched'));
   return app;
