@@ -197,6 +197,9 @@ export function createHandler(
   manager: SessionManager,
 ): (req: IncomingMessage, res: ServerResponse, next: Next) => void {
   const staticCookie = typeof options.cookie === 'function' ? null : options.cookie;
+  // Fail at start-up, not in a request, on attributes no Set-Cookie can carry (a bad domain, a
+  // __Host- name with a Domain …).
+  if (staticCookie !== null) new Cookie(staticCookie, true).serialize(options.name, 'a'.repeat(32));
   const staticPath = staticCookie?.path ?? '/';
   const protocolMatters = staticCookie === null || needsProtocol(staticCookie);
 

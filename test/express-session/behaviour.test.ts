@@ -109,6 +109,10 @@ describe('session() options', () => {
       /Unknown cookie option/,
     );
     expect(() => session({ secret: SECRET, unset: 'drop' as 'keep' })).toThrow(ConfigError);
+    expect(() => session({ secret: SECRET, cookie: { domain: 'bad domain' } })).toThrow(/domain/);
+    expect(() => session({ secret: SECRET, name: '__Host-sid', cookie: { domain: 'example.com' } })).toThrow(
+      ConfigError,
+    );
     expect(() => session({ secret: SECRET, resave: 'yes' as unknown as boolean })).toThrow(ConfigError);
   });
 
