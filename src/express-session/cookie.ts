@@ -61,7 +61,10 @@ export class Cookie {
     if (ms !== null && ms !== undefined && (typeof ms !== 'number' || !Number.isFinite(ms))) {
       throw new TypeError('maxAge must be a number of milliseconds or null');
     }
-    this.expires = typeof ms === 'number' ? new Date(Date.now() + ms) : null;
+    // originalMaxAge is exactly what was set (express-session's drifts by the milliseconds between two
+    // clock reads), so the lifetime compared at save time does not change by itself.
+    this.#expires = typeof ms === 'number' ? new Date(Date.now() + ms) : null;
+    this.originalMaxAge = typeof ms === 'number' ? ms : null;
   }
 
   /** express-session's `cookie.data`: the attributes as a plain object. */

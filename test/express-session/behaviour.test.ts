@@ -5,7 +5,7 @@
  * headers, Vary: Cookie, no save on 5xx, 503 on a store outage).
  */
 import express, { type Express, type RequestHandler } from 'express';
-import { describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { ConfigError, StoreUnavailable } from '../../src/core/errors.js';
 import session, { Cookie, type ExpressSessionOptions, getSession } from '../../src/express-session/index.js';
 import { createMemoryStore } from '../../src/stores/memory.js';
@@ -187,6 +187,40 @@ describe('rolling and cookie.maxAge', () => {
     expect(sessionCookie(await browser.get('/untouched'))).toBeDefined();
     expect(store.writes).toHaveLength(3);
     expect(store.writes[2]!.maxAge).toBe(60);
+  });
+
+  it('keeps cookie.originalMaxAge exactly as set while the clock moves (no save caused by drift)', () => {
+    let now = 1_700_000_000_000;
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => now++);
+    try {
+      const cookie = new Cookie({ maxAge: 1500 }, false);
+      cookie.reset();
+      cookie.reset();
+      expect(cookie.originalMaxAge).toBe(1500);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it('loads the session once per request with a cookie, never without one', async () => {
+    const store = countingStore();
+    let loads = 0;
+    const load = store.load;
+    const browser = await start({
+      store: {
+        ...store,
+        load: (key, now) => {
+          loads++;
+          return load(key, now);
+        },
+      },
+      resave: false,
+    });
+    await browser.get('/untouched');
+    expect(loads).toBe(0);
+    await browser.get('/get');
+    await browser.get('/set?n=2');
+    expect(loads).toBe(2);
   });
 
   it('rolling with saveUninitialized false sends no cookie for an uninitialized session', async () => {
