@@ -69,6 +69,12 @@ function ageOf(cookie: Cookie): number | null {
   return ms === null || cookie.expires === null ? null : Math.round(ms / 1000);
 }
 
+/**
+ * Stored keys that cannot be properties of `req.session` (its own members): left out of the object and
+ * left alone in the store. A Django site sharing the sessions may well store an `id`.
+ */
+const RESERVED = new Set(['cookie', 'id', 'regenerate', 'destroy', 'reload', 'save', 'touch', 'resetMaxAge']);
+
 /** A completion callback, called with `undefined` on success. */
 export type Callback = (error?: unknown) => void;
 
@@ -205,6 +211,7 @@ export function newSession(context: RequestContext): Session {
  */
 function loadedState(core: CoreSession, id: string, data: Record<string, unknown>, cookie: Cookie): State {
   const defaultAge = ageOf(cookie);
+  // `data` is this request's copy: what is taken out here stays in the sessionkit session.
   const expiry = data[EXPIRY_KEY];
   delete data[EXPIRY_KEY];
   if (typeof expiry === 'number') {
@@ -215,6 +222,10 @@ function loadedState(core: CoreSession, id: string, data: Record<string, unknown
   }
   const snapshot = new Map<string, string>();
   for (const key of Object.keys(data)) {
+    if (RESERVED.has(key)) {
+      delete data[key];
+      continue;
+    }
     const json = JSON.stringify(data[key]);
     if (json !== undefined) snapshot.set(key, json);
   }

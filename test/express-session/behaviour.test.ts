@@ -464,6 +464,26 @@ describe('req.session', () => {
     expect(JSON.parse((await browser.get('/profile-get')).body)).toBeNull();
   });
 
+  it('leaves stored keys named like its members (id, cookie, save …) out of req.session, and in the store', async () => {
+    const browser = await start({ resave: false }, (app) => {
+      app.get('/django-keys', async (req, res) => {
+        const core = getSession(req);
+        await core.set('id', 42);
+        await core.set('save', 'x');
+        res.send('ok');
+      });
+      app.get('/keys', (req, res) => {
+        req.session.n = 3;
+        res.json({ keys: Object.keys(req.session), id: req.session.id === req.sessionID });
+      });
+      app.get('/stored', async (req, res) => void res.json(await getSession(req).toObject()));
+    });
+    await browser.get('/set');
+    await browser.get('/django-keys');
+    expect(JSON.parse((await browser.get('/keys')).body)).toEqual({ keys: ['cookie', 'n'], id: true });
+    expect(JSON.parse((await browser.get('/stored')).body)).toEqual({ n: 3, id: 42, save: 'x' });
+  });
+
   it('getSession(req) is the sessionkit session behind it; its changes are saved too', async () => {
     const browser = await start({ resave: false }, (app) => {
       app.get('/async', async (req, res) => {
