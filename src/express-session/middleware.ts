@@ -167,11 +167,16 @@ function finalize(context: RequestHandling, res: ServerResponse): void | Promise
   if (session.cookie.secure && !isSecure(req, options.proxy)) setCookie = false;
   // express-session's end-of-request touch: the countdown restarts for what is sent and stored.
   if (setCookie || save) session.cookie.reset();
-  const send = (): void => {
-    if (setCookie) appendSetCookie(res, session.cookie.serialize(options.name, session.id));
-  };
-  if (!save) return send();
-  return persist(session, changes).then(send);
+  if (!save) {
+    if (setCookie) sendCookie(res, session, options.name);
+    return;
+  }
+  const saving = persist(session, changes);
+  return setCookie ? saving.then(() => sendCookie(res, session, options.name)) : saving;
+}
+
+function sendCookie(res: ServerResponse, session: Session, name: string): void {
+  appendSetCookie(res, session.cookie.serialize(name, session.id));
 }
 
 /** Answer a failed save: 503 for a store outage, 400 for a session deleted meanwhile, else 500. */
@@ -200,7 +205,6 @@ export function createHandler(
   // Fail at start-up, not in a request, on attributes no Set-Cookie can carry (a bad domain, a
   // __Host- name with a Domain …).
   if (staticCookie !== null) new Cookie(staticCookie, true).serialize(options.name, 'a'.repeat(32));
-  const staticPath = staticCookie?.path ?? '/';
   const protocolMatters = staticCookie === null || needsProtocol(staticCookie);
 
   return function expressSession(request, res, next) {
@@ -215,7 +219,7 @@ export function createHandler(
       return next(error);
     }
     const path = cookieOptions.path ?? '/';
-    if (path !== '/' && !pathOf(req).startsWith(staticCookie === null ? path : staticPath)) return next();
+    if (path !== '/' && !pathOf(req).startsWith(path)) return next();
     req.sessionStore = manager.store;
     const cookie = readSessionCookie(req.headers.cookie, options.name);
     const handling = new RequestHandling(
