@@ -22,6 +22,7 @@ export const VARIANTS: readonly Variant[] = [
   { name: 'express-sessionkit-kept', file: 'express-sessionkit-kept.ts', sessions: true },
   { name: 'express-dropin', file: 'express-dropin.ts', sessions: true },
   { name: 'express-dropin-redis', file: 'express-dropin-redis.ts', sessions: true },
+  { name: 'express-dropin-redis-json', file: 'express-dropin-redis-json.ts', sessions: true },
   { name: 'express-floor', file: 'express-floor.ts', sessions: true },
   { name: 'express-normalized', file: 'express-normalized.ts', sessions: false },
   { name: 'fastify-plain', file: 'fastify-plain.ts', sessions: false },
@@ -88,6 +89,11 @@ export const RATIOS: readonly Ratio[] = [
     numerator: 'express-dropin-redis',
     denominator: 'express-session-redis',
     target: 1.5,
+  },
+  {
+    label: 'drop-in redis json / e-s redis',
+    numerator: 'express-dropin-redis-json',
+    denominator: 'express-session-redis',
   },
   {
     label: 'sessionkit-fastify / @fastify/session',

@@ -4,8 +4,10 @@
  * @module
  */
 import express from 'express';
+import { createClient } from 'redis';
 import session from '../../../src/express-session/index.js';
-import type { AnyStore } from '../../../src/stores/types.js';
+import { createRedisStore } from '../../../src/stores/redis.js';
+import type { AnyStore, DataFormat } from '../../../src/stores/types.js';
 import {
   announce,
   COOKIE_MAX_AGE_MS,
@@ -45,4 +47,22 @@ export function startDropin(store: AnyStore, cleanUp: () => Promise<void> = asyn
       await middleware.manager.close();
     }),
   );
+}
+
+/**
+ * Start the server on the shared Redis in `dataFormat`, under a key prefix of this process's own that is
+ * deleted at stop (the shared Redis is never flushed).
+ */
+export function startDropinOnRedis(dataFormat: DataFormat): void {
+  const url = process.env.SESSIONKIT_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const prefix = `bench-http:dropin-${dataFormat}:${process.pid}:`;
+  startDropin(createRedisStore({ url, prefix, dataFormat }), async () => {
+    const client = createClient({ url });
+    client.on('error', () => {});
+    await client.connect();
+    for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) {
+      if (keys.length > 0) await client.del(keys);
+    }
+    client.destroy();
+  });
 }
