@@ -10,7 +10,7 @@
  * on-headers) keeps working.
  * @module
  */
-import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { type OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
 /** Hooks of {@link deferHeaders}. */
 export interface DeferHeadersHooks {
@@ -80,77 +80,70 @@ function endCallback(args: unknown[]): unknown {
   return undefined;
 }
 
-/**
- * Wrap `res`'s `writeHead`, `write`, `end` and `flushHeaders` (own properties of `res`) so that
- * `hooks.beforeHeaders` runs before anything is sent. Call it once per response, before the handler.
- */
-export function deferHeaders(res: ServerResponse, hooks: DeferHeadersHooks): void {
-  const target = res as unknown as Record<Name, Method>;
-  // Whatever is there now: Node's methods, or another middleware's wrappers.
-  const original: Record<Name, Method> = {
-    writeHead: target.writeHead,
-    write: target.write,
-    end: target.end,
-    flushHeaders: target.flushHeaders,
-  };
-  let state = State.Open;
-  let queue: Call[] | null = null;
+/** Where a wrapped response keeps its {@link Deferral}: an own property of that response. */
+const DEFERRAL = Symbol('sessionkit.deferHeaders');
+
+type Wrapped = ServerResponse & { [DEFERRAL]?: Deferral };
+
+/** One response's deferral: its state, the methods it wrapped, the calls held back. */
+class Deferral {
+  state = State.Open;
+  queue: Call[] | null = null;
   /** Whether a queued `write` told its caller false (then a 'drain' is owed). */
-  let owesDrain = false;
+  owesDrain = false;
+  readonly res: ServerResponse;
+  readonly hooks: DeferHeadersHooks;
+  /** Whatever was there when wrapped: Node's methods, or another middleware's wrappers. */
+  readonly original: Record<Name, Method>;
+  /** The deferral this one was stacked on (a second `deferHeaders` on the same response), if any. */
+  readonly previous: Deferral | undefined;
+  /** Whether a call is being handed to {@link original} (the shared wrappers then skip this deferral). */
+  passing = false;
 
-  /** Run a call on the original method; a `writeHead` held back is replayed from `res` (see below). */
-  const invoke = (name: Name, args: unknown[]): unknown =>
-    args === HELD_HEAD ? original.writeHead.call(res, res.statusCode) : original[name].apply(res, args);
+  constructor(res: Wrapped, hooks: DeferHeadersHooks) {
+    this.res = res;
+    this.hooks = hooks;
+    this.previous = res[DEFERRAL];
+    const target = res as unknown as Record<Name, Method>;
+    this.original = {
+      writeHead: target.writeHead,
+      write: target.write,
+      end: target.end,
+      flushHeaders: target.flushHeaders,
+    };
+  }
 
-  const fail = (error: unknown): void => {
-    const dropped = queue ?? [];
-    queue = null;
-    state = State.Answering;
+  /** Hand a call to the original method; a `writeHead` held back is replayed from `res` (see {@link HELD_HEAD}). */
+  invoke(name: Name, args: unknown[]): unknown {
+    const res = this.res;
+    this.passing = true;
     try {
-      hooks.onError(error, res);
-    } catch {
-      res.destroy(); // nothing sensible can be sent any more
+      return args === HELD_HEAD
+        ? this.original.writeHead.call(res, res.statusCode)
+        : this.original[name].apply(res, args);
+    } finally {
+      this.passing = false;
     }
-    state = State.Failed;
-    if (!res.writableEnded) return;
-    for (const [name, args] of dropped) {
-      const callback = name === 'end' ? endCallback(args) : undefined;
-      if (callback !== undefined) original.end.call(res, callback);
-    }
-  };
+  }
 
-  const settle = (): void => {
-    const calls = queue ?? [];
-    queue = null;
-    state = State.Done;
-    let lastWrite = true;
-    for (const [name, args] of calls) {
-      const result = invoke(name, args);
-      if (name === 'write') lastWrite = result !== false;
-    }
-    if (owesDrain && lastWrite && !res.writableEnded) res.emit('drain');
-  };
-
-  const call = (name: Name, args: unknown[]): unknown => {
-    switch (state) {
+  call(name: Name, args: unknown[]): unknown {
+    const res = this.res;
+    switch (this.state) {
       case State.Done:
       case State.Answering:
-        return original[name].apply(res, args);
+        return this.invoke(name, args);
       case State.Failed:
-        if (name === 'end') {
-          const callback = endCallback(args);
-          if (callback !== undefined && res.writableEnded) original.end.call(res, callback);
-        }
+        if (name === 'end') this.#endAfterFailure(args);
         return queuedReturn(name, res);
       case State.Deferring:
-        queue?.push([name, args]);
-        if (name === 'write') owesDrain = true;
+        this.queue?.push([name, args]);
+        if (name === 'write') this.owesDrain = true;
         return queuedReturn(name, res);
     }
     if (name === 'writeHead') {
       const [status, reasonOrHeaders, headers] = args;
       if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 999) {
-        return original.writeHead.apply(res, args); // Node throws its own error, synchronously
+        return this.invoke(name, args); // Node throws its own error, synchronously
       }
       // The hook must see the status and headers this call sends; they are replayed from `res`.
       res.statusCode = status;
@@ -158,39 +151,106 @@ export function deferHeaders(res: ServerResponse, hooks: DeferHeadersHooks): voi
       applyHeaders(res, typeof reasonOrHeaders === 'string' ? headers : reasonOrHeaders);
       args = HELD_HEAD;
     }
-    state = State.Deferring;
-    queue = [[name, args]];
+    this.state = State.Deferring;
+    this.queue = [[name, args]];
     let pending: void | Promise<void>;
     try {
-      pending = hooks.beforeHeaders(res);
+      pending = this.hooks.beforeHeaders(res);
     } catch (error) {
-      fail(error);
+      this.fail(error);
       return queuedReturn(name, res);
     }
     if (pending === undefined) {
       // Nothing to wait for: the call (and any made from inside the hook) goes through now.
-      const calls = queue;
-      queue = null;
-      state = State.Done;
-      const result = invoke(name, args);
-      for (let i = 1; i < calls.length; i++) invoke(...(calls[i] as Call));
+      const calls = this.queue;
+      this.queue = null;
+      this.state = State.Done;
+      const result = this.invoke(name, args);
+      for (let i = 1; i < calls.length; i++) this.invoke(...(calls[i] as Call));
       return result;
     }
-    if (name === 'write') owesDrain = true;
-    pending.then(settle, fail);
+    if (name === 'write') this.owesDrain = true;
+    pending.then(
+      () => this.settle(),
+      (error: unknown) => this.fail(error),
+    );
     return queuedReturn(name, res);
-  };
+  }
 
-  target.writeHead = function writeHead(...args: unknown[]) {
-    return call('writeHead', args);
-  };
-  target.write = function write(...args: unknown[]) {
-    return call('write', args);
-  };
-  target.end = function end(...args: unknown[]) {
-    return call('end', args);
-  };
-  target.flushHeaders = function flushHeaders(...args: unknown[]) {
-    return call('flushHeaders', args);
-  };
+  settle(): void {
+    const calls = this.queue ?? [];
+    this.queue = null;
+    this.state = State.Done;
+    let lastWrite = true;
+    for (const [name, args] of calls) {
+      const result = this.invoke(name, args);
+      if (name === 'write') lastWrite = result !== false;
+    }
+    const res = this.res;
+    if (this.owesDrain && lastWrite && !res.writableEnded) res.emit('drain');
+  }
+
+  fail(error: unknown): void {
+    const dropped = this.queue ?? [];
+    this.queue = null;
+    this.state = State.Answering;
+    const res = this.res;
+    try {
+      this.hooks.onError(error, res);
+    } catch {
+      res.destroy(); // nothing sensible can be sent any more
+    }
+    this.state = State.Failed;
+    for (const [name, args] of dropped) if (name === 'end') this.#endAfterFailure(args);
+  }
+
+  /** A dropped `end(callback)`: the callback still runs once the (answered) response has ended. */
+  #endAfterFailure(args: unknown[]): void {
+    const callback = endCallback(args);
+    if (callback !== undefined && this.res.writableEnded) this.invoke('end', [callback]);
+  }
+}
+
+/**
+ * The wrappers, shared by every response: each finds its response's {@link Deferral} on `this`. When
+ * deferrals are stacked, one that is handing a call on is skipped, so the call reaches the next one
+ * down (through whatever another middleware wrapped in between); past the last, the method that was
+ * there before any of them.
+ */
+function wrapper(name: Name): Method {
+  const node = ServerResponse.prototype[name] as Method;
+  return {
+    [name](this: Wrapped, ...args: unknown[]): unknown {
+      let deferral = this[DEFERRAL];
+      let bottom: Deferral | undefined;
+      while (deferral?.passing) {
+        bottom = deferral;
+        deferral = deferral.previous;
+      }
+      if (deferral !== undefined) return deferral.call(name, args);
+      // Every deferral is handing a call on (Node's `end` calling `this.writeHead`): what was there first.
+      return (bottom?.original[name] ?? node).apply(this, args);
+    },
+  }[name] as Method;
+}
+
+const WRAPPERS: Record<Name, Method> = {
+  writeHead: wrapper('writeHead'),
+  write: wrapper('write'),
+  end: wrapper('end'),
+  flushHeaders: wrapper('flushHeaders'),
+};
+
+/**
+ * Wrap `res`'s `writeHead`, `write`, `end` and `flushHeaders` (own properties of `res`) so that
+ * `hooks.beforeHeaders` runs before anything is sent. Call it once per response, before the handler.
+ */
+export function deferHeaders(res: ServerResponse, hooks: DeferHeadersHooks): void {
+  const deferral = new Deferral(res, hooks);
+  const target = res as Wrapped;
+  target[DEFERRAL] = deferral;
+  target.writeHead = WRAPPERS.writeHead as ServerResponse['writeHead'];
+  target.write = WRAPPERS.write as ServerResponse['write'];
+  target.end = WRAPPERS.end as ServerResponse['end'];
+  target.flushHeaders = WRAPPERS.flushHeaders as ServerResponse['flushHeaders'];
 }

@@ -223,6 +223,31 @@ describe('deferHeaders', () => {
     expect(result.body).toBe('HI!');
   });
 
+  it('stacks: two deferrals on one response (a wrapper between them) both run, in order', async () => {
+    const order: string[] = [];
+    const result = await fetchFrom((_req, res) => {
+      const hook = (name: string): DeferHeadersHooks => ({
+        async beforeHeaders(r) {
+          order.push(name);
+          await tick();
+          r.appendHeader('X-Hooks', name);
+        },
+        onError: noError(),
+      });
+      deferHeaders(res, hook('first'));
+      const end = res.end as (...a: unknown[]) => ServerResponse;
+      res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
+        return end.call(this, typeof chunk === 'string' ? `<${chunk}>` : chunk, ...rest);
+      } as ServerResponse['end'];
+      deferHeaders(res, hook('second'));
+      res.write('a');
+      res.end('b');
+    });
+    expect(order).toEqual(['second', 'first']);
+    expect(result.headers.get('x-hooks')).toBe('second, first');
+    expect(result.body).toBe('a<b>');
+  });
+
   it('adds own properties to that response only', async () => {
     const prototypeKeys = Reflect.ownKeys(ServerResponse.prototype);
     let own: PropertyKey[] = [];
@@ -232,7 +257,13 @@ describe('deferHeaders', () => {
       own = Reflect.ownKeys(res).filter((key) => !before.has(key));
       res.end();
     });
-    expect(own.sort()).toEqual(['end', 'flushHeaders', 'write', 'writeHead']);
+    expect(own.filter((key) => typeof key === 'string').sort()).toEqual([
+      'end',
+      'flushHeaders',
+      'write',
+      'writeHead',
+    ]);
+    expect(own.filter((key) => typeof key === 'symbol')).toHaveLength(1);
     expect(Reflect.ownKeys(ServerResponse.prototype)).toEqual(prototypeKeys);
   });
 });
