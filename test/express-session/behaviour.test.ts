@@ -4,6 +4,7 @@
  * apps in one process; and what sessionkit/express-session does differently on purpose (saved before the
  * headers, Vary: Cookie, no save on 5xx, 503 on a store outage).
  */
+import { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
 import { describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { ConfigError, StoreUnavailable } from '../../src/core/errors.js';
@@ -23,40 +24,26 @@ declare module '../../src/express-session/index.js' {
 
 const serve = expressServers();
 
-/** A memory store that counts writes. */
+/** A memory store that counts writes (inserts, updates and, where the core has it, compare-and-swap saves). */
 function countingStore(): SessionStore & { writes: SessionRecord[]; deletes: string[] } {
-  const inner = createMemoryStore() as SessionStore & {
-    replace?: (record: SessionRecord, ...rest: unknown[]) => unknown;
-  };
+  const inner = createMemoryStore();
   const writes: SessionRecord[] = [];
   const deletes: string[] = [];
-  // A compare-and-swap save (the core's merge-on-save, where it has landed) is a write too.
-  const replace = inner.replace;
-  return {
-    ...inner,
-    ...(replace === undefined
-      ? {}
-      : {
-          replace: (record: SessionRecord, ...rest: unknown[]) => {
-            writes.push(record);
-            return replace(record, ...rest);
-          },
-        }),
-    writes,
-    deletes,
-    create: (record) => {
+  const methods = inner as unknown as Record<string, unknown>;
+  const store: Record<string, unknown> = { ...inner, writes, deletes };
+  for (const name of ['create', 'update', 'replace']) {
+    const method = methods[name];
+    if (typeof method !== 'function') continue;
+    store[name] = (record: SessionRecord, ...rest: unknown[]) => {
       writes.push(record);
-      return inner.create(record);
-    },
-    update: (record) => {
-      writes.push(record);
-      return inner.update(record);
-    },
-    delete: (key) => {
-      deletes.push(key);
-      return inner.delete(key);
-    },
+      return method.call(inner, record, ...rest);
+    };
+  }
+  store.delete = (key: string) => {
+    deletes.push(key);
+    return inner.delete(key);
   };
+  return store as unknown as SessionStore & { writes: SessionRecord[]; deletes: string[] };
 }
 
 /** Routes every test app has. */
@@ -572,7 +559,9 @@ describe('unset', () => {
 });
 
 describe('two apps in one process', () => {
-  it('keep their own sessions; an app without the middleware sees none', async () => {
+  it('keep their own sessions; an app without the middleware sees none, and nothing shared changes', async () => {
+    const shared = [express.request, express.response, IncomingMessage.prototype, ServerResponse.prototype];
+    const before = shared.map((object) => Reflect.ownKeys(object));
     const one = await start({ name: 'one.sid' });
     const two = await start({ name: 'two.sid' });
     const plain = express();
@@ -583,6 +572,7 @@ describe('two apps in one process', () => {
     expect(JSON.parse((await one.get('/get')).body).n).toBe(1);
     expect(JSON.parse((await two.get('/get')).body).n).toBe(2);
     expect(JSON.parse((await bare.get('/')).body)).toEqual({ has: false, sessionID: false });
+    expect(shared.map((object) => Reflect.ownKeys(object))).toEqual(before);
   });
 });
 
