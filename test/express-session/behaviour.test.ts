@@ -650,6 +650,22 @@ describe('fixed on purpose', () => {
     expect((await browser.get('/whoami')).body).toBe('alice');
   });
 
+  it('saves before the headers of a streamed response too (res.write)', async () => {
+    const store = slowStore();
+    const browser = await start({ store, resave: false, saveUninitialized: false }, (app) => {
+      app.get('/stream', (req, res) => {
+        req.session.user = 'bob';
+        res.write('a');
+        setTimeout(() => res.end('b'), 20);
+      });
+    });
+    const response = await fetch(`${browser.base}/stream`);
+    const id = /connect\.sid=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1];
+    expect(id).toBeDefined();
+    expect(await store.exists(id!)).toBe(true);
+    expect(await response.text()).toBe('ab');
+  });
+
   it('adds Vary: Cookie to every response', async () => {
     const browser = await start({}, (app) => {
       app.get('/vary', (_req, res) => {
