@@ -53,15 +53,17 @@ interface State {
 
 /** What changed since the last load or save. */
 export interface Changes {
-  /** The JSON of every key now present. */
-  readonly snapshot: Map<string, string>;
+  /** Keys added or changed. */
   readonly set: readonly string[];
+  /** Keys removed. */
   readonly deleted: readonly string[];
   /** Whether the cookie's lifetime changed (it is then stored as Django's `_session_expiry`). */
   readonly ageChanged: boolean;
   /** Whether anything changed (data, lifetime, or the sessionkit session through its own API). */
   readonly modified: boolean;
 }
+
+const NONE: readonly string[] = Object.freeze([]);
 
 /** A cookie's lifetime in whole seconds, `null` for a browser-session cookie. */
 function ageOf(cookie: Cookie): number | null {
@@ -226,7 +228,7 @@ function loadedState(core: CoreSession, id: string, data: Record<string, unknown
       delete data[key];
       continue;
     }
-    const json = JSON.stringify(data[key]);
+    const json = jsonOf(data[key]);
     if (json !== undefined) snapshot.set(key, json);
   }
   core.modified = false;
@@ -246,29 +248,46 @@ export async function loadSession(context: RequestContext, id: string): Promise<
   return new Session(context, state, cookie, data);
 }
 
-/** Compare `session`'s properties and cookie lifetime with what was last loaded or saved. */
+/** The JSON a stored value is compared by; `undefined` for what is not stored (undefined, functions). */
+function jsonOf(value: unknown): string | undefined {
+  return JSON.stringify(value);
+}
+
+/**
+ * Compare `session`'s properties and cookie lifetime with what was last loaded or saved. Allocates
+ * nothing beyond the key list when nothing changed (most requests).
+ */
 export function changesOf(session: Session): Changes {
   const state = stateOf(session);
+  const snapshot = state.snapshot;
   const data = session as unknown as Record<string, unknown>;
-  const snapshot = new Map<string, string>();
-  const set: string[] = [];
+  let set: string[] | null = null;
+  let kept = 0;
   for (const key of Object.keys(data)) {
     if (key === 'cookie') continue;
-    const json = JSON.stringify(data[key]);
     // undefined and functions are not stored, as with express-session's JSON stores.
+    const json = jsonOf(data[key]);
     if (json === undefined) continue;
-    snapshot.set(key, json);
-    if (state.snapshot.get(key) !== json) set.push(key);
+    const before = snapshot.get(key);
+    if (before !== undefined) kept++;
+    if (before === json) continue;
+    if (set === null) set = [key];
+    else set.push(key);
   }
-  const deleted: string[] = [];
-  for (const key of state.snapshot.keys()) if (!snapshot.has(key)) deleted.push(key);
+  let deleted: string[] | null = null;
+  if (kept < snapshot.size) {
+    for (const key of snapshot.keys()) {
+      if (Object.hasOwn(data, key) && jsonOf(data[key]) !== undefined) continue;
+      if (deleted === null) deleted = [key];
+      else deleted.push(key);
+    }
+  }
   const ageChanged = ageOf(session.cookie) !== state.savedAge;
   return {
-    snapshot,
-    set,
-    deleted,
+    set: set ?? NONE,
+    deleted: deleted ?? NONE,
     ageChanged,
-    modified: set.length > 0 || deleted.length > 0 || ageChanged || state.core.modified,
+    modified: set !== null || deleted !== null || ageChanged || state.core.modified,
   };
 }
 
@@ -278,8 +297,15 @@ export async function persist(session: Session, changes: Changes): Promise<void>
   const core = state.core;
   const data = session as unknown as Record<string, unknown>;
   const pending: Promise<unknown>[] = [];
-  for (const key of changes.set) pending.push(core.set(key, data[key]));
-  for (const key of changes.deleted) pending.push(core.delete(key));
+  const snapshot = new Map(state.snapshot);
+  for (const key of changes.set) {
+    pending.push(core.set(key, data[key]));
+    snapshot.set(key, jsonOf(data[key])!);
+  }
+  for (const key of changes.deleted) {
+    pending.push(core.delete(key));
+    snapshot.delete(key);
+  }
   const age = ageOf(session.cookie);
   if (changes.ageChanged) {
     // The configured lifetime needs no custom expiry; anything else is Django's `set_expiry(seconds)`.
@@ -289,7 +315,7 @@ export async function persist(session: Session, changes: Changes): Promise<void>
   await Promise.all(pending);
   await core.save({ mustCreate: state.isNew });
   state.isNew = false;
-  state.snapshot = changes.snapshot;
+  state.snapshot = snapshot;
   state.savedAge = age;
   core.modified = false;
 }
