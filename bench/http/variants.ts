@@ -22,6 +22,9 @@ export const VARIANTS: readonly Variant[] = [
   { name: 'express-plain', file: 'express-plain.ts', sessions: false },
   { name: 'express-session', file: 'express-session.ts', sessions: true },
   { name: 'express-sessionkit', file: 'express-sessionkit.ts', sessions: true },
+  { name: 'express-dropin', file: 'express-dropin.ts', sessions: true },
+  { name: 'express-dropin-redis', file: 'express-dropin-redis.ts', sessions: true },
+  { name: 'express-dropin-redis-json', file: 'express-dropin-redis-json.ts', sessions: true },
   { name: 'express-floor', file: 'express-floor.ts', sessions: true },
   { name: 'express-session-redis', file: 'express-session-redis.ts', sessions: true },
   { name: 'express-sessionkit-redis', file: 'express-sessionkit-redis.ts', sessions: true },
@@ -68,6 +71,29 @@ export const RATIOS: readonly Ratio[] = [
   {
     label: 'sessionkit redis json / e-s redis',
     numerator: 'express-sessionkit-redis-json',
+    denominator: 'express-session-redis',
+  },
+  {
+    label: 'drop-in / plain Express',
+    numerator: 'express-dropin',
+    denominator: 'express-plain',
+    target: 0.85,
+  },
+  {
+    label: 'drop-in / express-session',
+    numerator: 'express-dropin',
+    denominator: 'express-session',
+    target: 1.5,
+  },
+  {
+    label: 'drop-in redis / express-session redis',
+    numerator: 'express-dropin-redis',
+    denominator: 'express-session-redis',
+    target: 1.5,
+  },
+  {
+    label: 'drop-in redis json / e-s redis',
+    numerator: 'express-dropin-redis-json',
     denominator: 'express-session-redis',
   },
   {

@@ -1,0 +1,321 @@
+/**
+ * `req.session` as express-session documents it: the data as plain properties, read and written
+ * synchronously, plus `id`, `cookie` and the callback methods. Behind it sits a sessionkit
+ * {@link CoreSession}: the data is loaded into the object before the route runs, and at save time each
+ * top-level property is compared with a JSON snapshot taken at load (so nested objects changed in place
+ * count), and only the keys that differ are set or deleted on the sessionkit session. Its save then
+ * merges them into what other requests stored meanwhile.
+ * @module
+ */
+import type { IncomingMessage } from 'node:http';
+import { EXPIRY_KEY, parsePythonIsoformat } from '../core/expiry.js';
+import type { SessionManager } from '../core/manager.js';
+import type { Session as CoreSession } from '../core/session.js';
+import { Cookie } from './cookie.js';
+import { type CookieOptions, newSessionId, type ResolvedOptions } from './options.js';
+
+/** The request properties this module sets. */
+export interface SessionRequest extends IncomingMessage {
+  session?: Session | null | undefined;
+  sessionID?: string;
+}
+
+/** What the sessions of one request share. @internal */
+export interface RequestContext {
+  readonly req: SessionRequest;
+  readonly options: ResolvedOptions;
+  readonly manager: SessionManager;
+  /** The cookie attributes for this request. */
+  readonly cookieOptions: CookieOptions;
+  /** Whether the request came over HTTPS (only computed when an attribute depends on it). */
+  readonly secureRequest: boolean;
+  /** The session ID the request's cookie named (even if no session was found under it). */
+  readonly cookieId: string | null;
+  /** The session this module last put on `req.session` (`null` once destroyed). */
+  current: Session | null;
+  /** Whether `destroy()` ran. */
+  destroyed: boolean;
+}
+
+/** One session's bookkeeping. */
+interface State {
+  core: CoreSession;
+  id: string;
+  /** Not in the store yet: the first save creates it. */
+  isNew: boolean;
+  /** JSON of each top-level key as last loaded or saved. */
+  snapshot: Map<string, string>;
+  /** The cookie's lifetime in whole seconds (`null`: browser session) as last loaded or saved. */
+  savedAge: number | null;
+  /** The configured lifetime, in the same unit: stored as "no custom expiry". */
+  defaultAge: number | null;
+}
+
+/** What changed since the last load or save. */
+export interface Changes {
+  /** Keys added or changed. */
+  readonly set: readonly string[];
+  /** Keys removed. */
+  readonly deleted: readonly string[];
+  /** Whether the cookie's lifetime changed (it is then stored as Django's `_session_expiry`). */
+  readonly ageChanged: boolean;
+  /** Whether anything changed (data, lifetime, or the sessionkit session through its own API). */
+  readonly modified: boolean;
+}
+
+const NONE: readonly string[] = Object.freeze([]);
+
+/** A cookie's lifetime in whole seconds, `null` for a browser-session cookie. */
+function ageOf(cookie: Cookie): number | null {
+  const ms = cookie.originalMaxAge;
+  return ms === null || cookie.expires === null ? null : Math.round(ms / 1000);
+}
+
+/**
+ * Stored keys that cannot be properties of `req.session` (its own members): left out of the object and
+ * left alone in the store. A Django site sharing the sessions may well store an `id`.
+ */
+const RESERVED = new Set(['cookie', 'id', 'regenerate', 'destroy', 'reload', 'save', 'touch', 'resetMaxAge']);
+
+/** A completion callback, called with `undefined` on success. */
+export type Callback = (error?: unknown) => void;
+
+let stateOf: (session: Session) => State;
+
+/**
+ * `req.session`. Session data lives in the object's own enumerable properties (`cookie` aside); the
+ * methods and `id` are on the prototype, so `for…in`, `Object.keys` and Passport's `keepSessionInfo`
+ * merge see only the data and `cookie`.
+ */
+export class Session {
+  static {
+    stateOf = (session) => session.#state;
+  }
+
+  /** The session cookie: `maxAge`, `expires`, `originalMaxAge` and the attributes. Changing them changes this session's cookie. */
+  cookie: Cookie;
+  readonly #context: RequestContext;
+  #state: State;
+
+  /** @internal Built by the middleware. */
+  constructor(context: RequestContext, state: State, cookie: Cookie, data: Record<string, unknown>) {
+    this.cookie = cookie;
+    this.#context = context;
+    this.#state = state;
+    Object.assign(this, data);
+  }
+
+  /** The session ID (also `req.sessionID`). Read-only. */
+  get id(): string {
+    return this.#state.id;
+  }
+
+  /** Replace this session with a new, empty one under a new ID; the old one is deleted from the store. */
+  regenerate(callback?: Callback): this {
+    const context = this.#context;
+    const state = this.#state;
+    settle(
+      (state.isNew ? Promise.resolve() : state.core.destroy()).then(() => {
+        const fresh = newSession(context);
+        context.req.session = fresh;
+        context.req.sessionID = fresh.id;
+        context.current = fresh;
+      }),
+      callback,
+    );
+    return this;
+  }
+
+  /** Delete the session from the store and unset `req.session`; the response deletes the cookie. */
+  destroy(callback?: Callback): this {
+    const context = this.#context;
+    const state = this.#state;
+    delete context.req.session;
+    if (context.current === this) {
+      context.current = null;
+      context.destroyed = true;
+    }
+    settle(state.isNew ? Promise.resolve() : state.core.destroy(), callback);
+    return this;
+  }
+
+  /** Load the data again from the store, replacing the properties (fails if the session is gone). */
+  reload(callback?: Callback): this {
+    const context = this.#context;
+    const core = context.manager.open(this.#state.id);
+    settle(
+      core.toObject().then((data) => {
+        if (core.sessionKey === null) throw new Error('failed to load session');
+        for (const key of Object.keys(this))
+          if (key !== 'cookie') delete (this as Record<string, unknown>)[key];
+        this.#state = loadedState(core, this.#state.id, data as Record<string, unknown>, this.cookie);
+        Object.assign(this, data);
+      }),
+      callback,
+    );
+    return this;
+  }
+
+  /** Save the session to the store now (it is saved at the end of the response anyway when changed). */
+  save(callback?: Callback): this {
+    settle(persist(this, changesOf(this)), callback);
+    return this;
+  }
+
+  /** Restart the cookie's countdown (`cookie.maxAge` back to `originalMaxAge`). Done for you on every response. */
+  touch(): this {
+    this.cookie.reset();
+    return this;
+  }
+
+  /** Same as {@link touch} (express-session's name for it). */
+  resetMaxAge(): this {
+    return this.touch();
+  }
+}
+
+/** Run `work`, then `callback` with its error, if any. */
+function settle(work: Promise<unknown>, callback: Callback | undefined): void {
+  work.then(
+    () => callback?.(),
+    (error: unknown) => {
+      if (callback) callback(error);
+    },
+  );
+}
+
+/** The sessionkit session behind `session`. */
+export function coreSessionOf(session: Session): CoreSession {
+  return stateOf(session).core;
+}
+
+/** Whether `session` is not in the store yet. */
+export function isNewSession(session: Session): boolean {
+  return stateOf(session).isNew;
+}
+
+/** A new, empty session for the request: an ID from `genid`, nothing stored yet. */
+export function newSession(context: RequestContext): Session {
+  const id = newSessionId(context.options, context.req);
+  const core = context.manager.open(id);
+  // An empty cache, so nothing is loaded for a key the store does not know yet.
+  core.clear();
+  core.modified = false;
+  const cookie = new Cookie(context.cookieOptions, context.secureRequest);
+  const age = ageOf(cookie);
+  const state: State = { core, id, isNew: true, snapshot: new Map(), savedAge: age, defaultAge: age };
+  return new Session(context, state, cookie, {});
+}
+
+/**
+ * The state of a session loaded from the store. Its stored lifetime (Django's `_session_expiry`: seconds,
+ * `0` for a browser session, or an absolute date) moves from `data` onto `cookie`.
+ */
+function loadedState(core: CoreSession, id: string, data: Record<string, unknown>, cookie: Cookie): State {
+  const defaultAge = ageOf(cookie);
+  // `data` is this request's copy: what is taken out here stays in the sessionkit session.
+  const expiry = data[EXPIRY_KEY];
+  delete data[EXPIRY_KEY];
+  if (typeof expiry === 'number') {
+    cookie.maxAge = expiry === 0 ? null : expiry * 1000;
+  } else if (typeof expiry === 'string') {
+    const date = parsePythonIsoformat(expiry);
+    if (date !== null) cookie.expires = date;
+  }
+  const snapshot = new Map<string, string>();
+  for (const key of Object.keys(data)) {
+    if (RESERVED.has(key)) {
+      delete data[key];
+      continue;
+    }
+    const json = jsonOf(data[key]);
+    if (json !== undefined) snapshot.set(key, json);
+  }
+  core.modified = false;
+  return { core, id, isNew: false, snapshot, savedAge: ageOf(cookie), defaultAge };
+}
+
+/**
+ * The session stored under `id`, or `null` when there is none (unknown or expired key). One store round
+ * trip. Rejects with the store's error (e.g. `StoreUnavailable`).
+ */
+export async function loadSession(context: RequestContext, id: string): Promise<Session | null> {
+  const core = context.manager.open(id);
+  const data = (await core.toObject()) as Record<string, unknown>;
+  if (core.sessionKey === null) return null;
+  const cookie = new Cookie(context.cookieOptions, context.secureRequest);
+  const state = loadedState(core, id, data, cookie);
+  return new Session(context, state, cookie, data);
+}
+
+/** The JSON a stored value is compared by; `undefined` for what is not stored (undefined, functions). */
+function jsonOf(value: unknown): string | undefined {
+  return JSON.stringify(value);
+}
+
+/**
+ * Compare `session`'s properties and cookie lifetime with what was last loaded or saved. Allocates
+ * nothing beyond the key list when nothing changed (most requests).
+ */
+export function changesOf(session: Session): Changes {
+  const state = stateOf(session);
+  const snapshot = state.snapshot;
+  const data = session as unknown as Record<string, unknown>;
+  let set: string[] | null = null;
+  let kept = 0;
+  for (const key of Object.keys(data)) {
+    if (key === 'cookie') continue;
+    // undefined and functions are not stored, as with express-session's JSON stores.
+    const json = jsonOf(data[key]);
+    if (json === undefined) continue;
+    const before = snapshot.get(key);
+    if (before !== undefined) kept++;
+    if (before === json) continue;
+    if (set === null) set = [key];
+    else set.push(key);
+  }
+  let deleted: string[] | null = null;
+  if (kept < snapshot.size) {
+    for (const key of snapshot.keys()) {
+      if (Object.hasOwn(data, key) && jsonOf(data[key]) !== undefined) continue;
+      if (deleted === null) deleted = [key];
+      else deleted.push(key);
+    }
+  }
+  const ageChanged = ageOf(session.cookie) !== state.savedAge;
+  return {
+    set: set ?? NONE,
+    deleted: deleted ?? NONE,
+    ageChanged,
+    modified: set !== null || deleted !== null || ageChanged || state.core.modified,
+  };
+}
+
+/** Write `changes` into the sessionkit session and save it (creating the record for a new session). */
+export async function persist(session: Session, changes: Changes): Promise<void> {
+  const state = stateOf(session);
+  const core = state.core;
+  const data = session as unknown as Record<string, unknown>;
+  const pending: Promise<unknown>[] = [];
+  const snapshot = new Map(state.snapshot);
+  for (const key of changes.set) {
+    pending.push(core.set(key, data[key]));
+    snapshot.set(key, jsonOf(data[key])!);
+  }
+  for (const key of changes.deleted) {
+    pending.push(core.delete(key));
+    snapshot.delete(key);
+  }
+  const age = ageOf(session.cookie);
+  if (changes.ageChanged) {
+    // The configured lifetime needs no custom expiry; anything else is Django's `set_expiry(seconds)`.
+    if (age === state.defaultAge) pending.push(core.delete(EXPIRY_KEY));
+    else pending.push(core.set(EXPIRY_KEY, age === null ? 0 : Math.max(1, age)));
+  }
+  await Promise.all(pending);
+  await core.save({ mustCreate: state.isNew });
+  state.isNew = false;
+  state.snapshot = snapshot;
+  state.savedAge = age;
+  core.modified = false;
+}
