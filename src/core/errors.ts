@@ -53,6 +53,33 @@ export class SerializationError extends SessionError {
   static override readonly code = 'ERR_SERIALIZATION';
 }
 
+/** Which data limit a {@link DataLimitExceeded} names (the setting that sets it). */
+export type DataLimit = 'maxDataDepth' | 'maxDataBytes';
+
+/**
+ * Session data over the depth or size limit: thrown when saving (the handler stored too much) and by
+ * the JSON parser when decoding; a session whose stored data is over a limit loads empty, as corrupt
+ * data does. The message is safe to show to clients.
+ */
+export class DataLimitExceeded extends SessionError {
+  override readonly code = 'ERR_SESSION_DATA_LIMIT';
+  static override readonly code = 'ERR_SESSION_DATA_LIMIT';
+  /** The setting whose limit was exceeded. */
+  readonly limit: DataLimit;
+  /** Its value. */
+  readonly max: number;
+  constructor(limit: DataLimit, max: number, options?: SessionErrorOptions) {
+    super(
+      limit === 'maxDataDepth'
+        ? `Session data nests deeper than ${max} levels (maxDataDepth). Store flatter data in the session.`
+        : `Session data is larger than ${max} bytes once serialized (maxDataBytes). Store less in the session, such as ids rather than whole records.`,
+      options,
+    );
+    this.limit = limit;
+    this.max = max;
+  }
+}
+
 /** `save({ mustCreate: true })` found the key already taken (Django `CreateError`). */
 export class CreateError extends SessionError {
   override readonly code = 'ERR_CREATE_COLLISION';
