@@ -95,6 +95,10 @@ export class UpdateError extends SessionError {
   static override readonly code = 'ERR_UPDATE_MISSING';
 }
 
+/** Django's `SessionInterrupted` message. */
+export const SESSION_INTERRUPTED_MESSAGE =
+  "The request's session was deleted before the request completed. The user may have logged out in a concurrent request, for example.";
+
 /**
  * The request's session was deleted before the request completed (Django `SessionInterrupted`).
  * HTTP adapters answer it with status 400.
@@ -105,10 +109,7 @@ export class SessionInterrupted extends SessionError {
   /** HTTP status to answer with. */
   readonly status = 400;
   constructor(options?: SessionErrorOptions) {
-    super(
-      "The request's session was deleted before the request completed. The user may have logged out in a concurrent request, for example.",
-      options,
-    );
+    super(SESSION_INTERRUPTED_MESSAGE, options);
   }
 }
 
@@ -130,12 +131,27 @@ export class SessionKeyMissing extends SessionError {
   }
 }
 
-/** The store could not be reached or did not answer within its timeout. HTTP adapters answer 503. */
+/** The `message` of every {@link StoreUnavailable}: safe to show to clients. */
+export const STORE_UNAVAILABLE_MESSAGE = 'The session store is not responding. Try again shortly.';
+
+/**
+ * The store could not be reached or did not answer within its timeout. HTTP adapters answer 503.
+ *
+ * Its `message` is always {@link STORE_UNAVAILABLE_MESSAGE}, so a framework's default error handler
+ * can show it; what went wrong (file paths, hosts, ports, table names) is on `detail` and the driver's
+ * error on `cause`, for logs only.
+ */
 export class StoreUnavailable extends SessionError {
   override readonly code = 'ERR_STORE_UNAVAILABLE';
   static override readonly code = 'ERR_STORE_UNAVAILABLE';
   /** HTTP status to answer with. */
   readonly status = 503;
+  /** What went wrong, for operators (may name paths, hosts and ports: never send it to clients). */
+  readonly detail: string;
+  constructor(detail: string, options?: SessionErrorOptions) {
+    super(STORE_UNAVAILABLE_MESSAGE, options);
+    this.detail = detail;
+  }
 }
 
 /** The signed-cookie payload exceeds what browsers keep (4096 bytes per cookie). */
