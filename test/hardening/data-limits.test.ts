@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DataLimitExceeded, MalformedPayload } from '../../src/core/errors.js';
+import { silentLogger } from '../../src/core/logger.js';
 import { createSessionManager } from '../../src/core/manager.js';
 import { dumps } from '../../src/signing/dumps.js';
 import { pythonJsonDumps, pythonJsonLoads } from '../../src/signing/python-json.js';
@@ -139,6 +140,7 @@ describe('sessions over the data limits', () => {
       secretKey: SECRET,
       store: createSignedCookieStore(),
       maxDataDepth: 5,
+      logger: silentLogger,
     });
     const s = sessions.open();
     await s.set('a', nested(5).a);
