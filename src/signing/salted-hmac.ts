@@ -2,7 +2,14 @@
  * Django's `salted_hmac` and `constant_time_compare` (`django/utils/crypto.py`).
  * @module
  */
-import { createHash, createHmac, createSecretKey, getHashes, type KeyObject, timingSafeEqual } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  createSecretKey,
+  getHashes,
+  type KeyObject,
+  timingSafeEqual,
+} from 'node:crypto';
 import { ConfigError } from '../core/errors.js';
 
 /** A key, salt or message: a string (encoded as UTF-8, like Django's `force_bytes`) or bytes. */
