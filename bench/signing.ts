@@ -6,12 +6,21 @@
  * - `cookie-signature`, the signer express-session uses on every request (it signs only the session id).
  * Ratios compare each case with the raw baseline of the same operation and input.
  *
- * Run: `npx tsx bench/signing.ts [--quick]`.
+ * Issue 17 adds two groups: the HMAC key type (Node 24 imports a Buffer key on every `createHmac`
+ * call; a `KeyObject` is imported once), with the Buffer-key path signing used before as the anchor;
+ * and the decode cost at the data limits (`maxDataDepth` 1000, `maxDataBytes` 1 MiB): the worst payload
+ * still accepted, and refusing one just over, next to `JSON.parse` of the same text.
+ *
+ * Run: `npx tsx bench/signing.ts [--quick]`; on other Node versions
+ * `/opt/node24/node_modules/node/bin/node --import tsx bench/signing.ts`.
  * @module
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { dumps, loads, Signer } from '../src/signing/index.js';
+import { createCodec } from '../src/core/codec.js';
+import { silentLogger } from '../src/core/logger.js';
+import { resolveSettings } from '../src/core/settings.js';
+import { dumps, loads, Signer, saltedHmac } from '../src/signing/index.js';
 import {
   type Case,
   fmtInt,
@@ -71,10 +80,74 @@ const check = <T>(value: T): T => {
   return value;
 };
 
+/** Django's derived signing key, `sha256(salt + "signer" + secret)`, as bytes and as a KeyObject. */
+const DERIVED = createHash('sha256').update(`${SALT}signer${SECRET_KEY}`).digest();
+const DERIVED_KEY_OBJECT = createSecretKey(DERIVED);
+const SIGNED_TEXT = 'eyJfYXV0aF91c2VyX2lkIjoiNDIifQ:1r31eq';
+
+/** `{"a":[unit,unit,...]}` just under `bytes`. */
+function filled(bytes: number, unit: string): string {
+  const items = Math.floor((bytes - 8) / (unit.length + 1));
+  return `{"a":[${Array.from({ length: items }, () => unit).join(',')}]}`;
+}
+
+function limitCases(add: (group: string, name: string, fn: () => unknown) => void): void {
+  const settings = resolveSettings({ secretKey: SECRET_KEY, logger: silentLogger });
+  const json = createCodec(settings, 'json');
+  const django = createCodec(settings, 'django');
+  const max = settings.maxDataBytes;
+  // The costliest text of each kind still accepted: nesting to the depth limit, and empty objects
+  // (the most containers per byte, which is what JSON.parse pays for).
+  const deep = filled(max, `${'['.repeat(998)}1${']'.repeat(998)}`);
+  const dense = filled(max, '{}');
+  // Refused only at the end of the scan: the deep part is last.
+  const overDeep = `${dense.slice(0, max - 2100)}${'['.repeat(1001)}${']'.repeat(1001)}]}`;
+  const overSize = `${dense.slice(0, -2)},{}]}`.padEnd(max + 1);
+  const signed = (text: string) =>
+    dumps(null, {
+      key: SECRET_KEY,
+      salt: SALT,
+      compress: true,
+      serializer: { dumps: () => text, loads: JSON.parse },
+    });
+  const [signedDeep, signedDense] = [signed(deep), signed(dense)];
+  const accepted = (value: unknown) => {
+    if (value === null) throw new Error('refused');
+    return value;
+  };
+  const refused = (value: unknown) => {
+    if (value !== null) throw new Error('accepted');
+    return value;
+  };
+  const group = 'decode at the data limits (1 MiB, depth 1000)';
+  add(group, 'JSON.parse, depth-1000 text (anchor)', () => JSON.parse(deep));
+  add(group, 'JSON.parse, empty-objects text', () => JSON.parse(dense));
+  add(group, 'json codec: depth-1000 text accepted', () => accepted(json.decode(deep)));
+  add(group, 'json codec: empty-objects text accepted', () => accepted(json.decode(dense)));
+  add(group, 'json codec: depth 1001 at the end, refused', () => refused(json.decode(overDeep)));
+  add(group, 'json codec: 1 MiB + 1 byte, refused', () => refused(json.decode(overSize)));
+  add(group, `django codec: depth-1000 (${signedDeep.length} chars signed)`, () =>
+    accepted(django.decode(signedDeep)),
+  );
+  add(group, `django codec: empty objects (${signedDense.length} chars signed)`, () =>
+    accepted(django.decode(signedDense)),
+  );
+}
+
 /** [group, case name, fn]; the first case of each group is its baseline. */
 function cases(): Array<[string, Case]> {
   const list: Array<[string, Case]> = [];
   const add = (group: string, name: string, fn: () => unknown) => list.push([group, { name, fn }]);
+  add('HMAC-SHA256 key type', 'Buffer key (signing before issue 17)', () =>
+    createHmac('sha256', DERIVED).update(SIGNED_TEXT).digest(),
+  );
+  add('HMAC-SHA256 key type', 'KeyObject key (signing now)', () =>
+    createHmac('sha256', DERIVED_KEY_OBJECT).update(SIGNED_TEXT).digest(),
+  );
+  add('HMAC-SHA256 key type', 'sessionkit saltedHmac (cached KeyObject)', () =>
+    saltedHmac(`${SALT}signer`, SIGNED_TEXT, SECRET_KEY, 'sha256'),
+  );
+  if (!process.argv.includes('--no-limits')) limitCases(add);
   const idSigned = {
     raw: rawSignText(SESSION_ID),
     cs: cookieSignature.sign(SESSION_ID, SECRET_KEY),

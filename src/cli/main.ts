@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError, StoreUnavailable } from '../core/errors.js';
 import { addClearSessionsCommand } from './commands/clearsessions.js';
 import { addCreateTableCommand } from './commands/createtable.js';
 import { addDecodeCommand } from './commands/decode.js';
@@ -72,7 +72,9 @@ function report(error: unknown, io: CliIo): number {
     return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
   const message = error instanceof Error ? error.message : String(error);
-  io.stderr.write(`sessionkit: ${message}\n`);
+  // The operator runs the CLI: print what went wrong, not only the client-safe message.
+  const detail = error instanceof StoreUnavailable ? ` (${error.detail})` : '';
+  io.stderr.write(`sessionkit: ${message}${detail}\n`);
   if (io.env.SESSIONKIT_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
   if (error instanceof CliError) return error.exitCode;
   // A ConfigError is a bad store URL, a secret too short for the settings, a missing directory ...

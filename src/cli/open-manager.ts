@@ -69,7 +69,7 @@ export async function withManager<T>(
   // A command that signs nothing (createtable) needs no secret: a throwaway key satisfies the settings.
   const secrets = signs
     ? checkLength(resolveSecrets(options, io.env))
-    : { secretKey: randomBytes(32).toString('base64url') };
+    : { secretKey: randomBytes(48).toString('base64url') };
   const settings: SessionSettings = {
     ...secrets,
     keySalt: options.salt,

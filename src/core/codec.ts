@@ -2,13 +2,14 @@
  * Encoding of session data for server-side stores. The `django` format is Django's signed format
  * (spec §2.1): `signing.dumps(data, salt=keySalt, compress=True)`. The `json` format is the
  * serializer's text alone, for storage no other program reads or writes (see {@link DataFormat}).
- * Decoding never throws: tampered or malformed data becomes `null` plus a warning.
+ * Decoding never throws: tampered or malformed data, and data over `maxDataDepth` / `maxDataBytes`,
+ * becomes `null` plus a warning. Encoding data over those limits throws {@link DataLimitExceeded}.
  * @module
  */
 import { dumps, loads } from '../signing/dumps.js';
-import { jsonSerializer } from '../signing/serializer.js';
+import { type JsonSerializer, jsonSerializer } from '../signing/serializer.js';
 import type { DataFormat } from '../stores/types.js';
-import { BadSignature, SerializationError, SessionError } from './errors.js';
+import { BadSignature, DataLimitExceeded, SerializationError, SessionError } from './errors.js';
 import type { ResolvedSettings } from './settings.js';
 
 /** Session data: a plain object of JSON-representable values. */
@@ -47,8 +48,38 @@ export function createCodec(settings: ResolvedSettings, format: DataFormat = 'dj
 /** Django's signed format: `[.]base64url:base62 timestamp:base64url SHA-256 signature`. */
 const SIGNED_SHAPE = /^\.?[\w-]*:[0-9A-Za-z]+:[\w-]{43}$/;
 
-function createJsonCodec(settings: ResolvedSettings, signed: SessionCodec): SessionCodec {
+/** The warning of refused data: a security event, as Django logs tampered data to `django.security`. */
+function warnRefused(settings: ResolvedSettings, error: DataLimitExceeded): null {
+  settings.logger.warn('Session data refused: over the data limits; using an empty session', {
+    security: true,
+    limit: error.limit,
+    max: error.max,
+  });
+  return null;
+}
+
+/**
+ * The serializer with the `maxDataBytes` check on both sides (and the default serializer's own depth
+ * check): text over the limit is never parsed, and data over it is never written.
+ */
+function limitedSerializer(settings: ResolvedSettings): JsonSerializer {
   const serializer = settings.serializer ?? jsonSerializer;
+  const max = settings.maxDataBytes;
+  return {
+    dumps(value) {
+      const text = serializer.dumps(value);
+      if (typeof text === 'string' && text.length > max) throw new DataLimitExceeded('maxDataBytes', max);
+      return text;
+    },
+    loads(text) {
+      if (text.length > max) throw new DataLimitExceeded('maxDataBytes', max);
+      return serializer.loads(text);
+    },
+  };
+}
+
+function createJsonCodec(settings: ResolvedSettings, signed: SessionCodec): SessionCodec {
+  const serializer = limitedSerializer(settings);
   return {
     encode(data) {
       try {
@@ -69,6 +100,7 @@ function createJsonCodec(settings: ResolvedSettings, signed: SessionCodec): Sess
         if (isPlainObject(value)) return value;
         settings.logger.warn('Session data is not an object; using an empty session', { type: typeof value });
       } catch (error) {
+        if (error instanceof DataLimitExceeded) return warnRefused(settings, error);
         settings.logger.warn('Session data corrupted', { error: String(error) });
       }
       return null;
@@ -76,8 +108,14 @@ function createJsonCodec(settings: ResolvedSettings, signed: SessionCodec): Sess
   };
 }
 
+/** Longest signed text whose payload can hold `maxBytes` uncompressed (base64 plus timestamp and signature). */
+function maxSignedLength(maxBytes: number): number {
+  return Math.ceil(maxBytes / 3) * 4 + 64;
+}
+
 function createSignedCodec(settings: ResolvedSettings): SessionCodec {
-  const serializer = settings.serializer ?? undefined;
+  const serializer = limitedSerializer(settings);
+  const maxLength = maxSignedLength(settings.maxDataBytes);
   return {
     encode(data) {
       return dumps(data, {
@@ -90,16 +128,21 @@ function createSignedCodec(settings: ResolvedSettings): SessionCodec {
     },
     decode(text) {
       try {
+        // Refused before the HMAC and base64 work that a huge record would cost.
+        if (text.length > maxLength) throw new DataLimitExceeded('maxDataBytes', settings.maxDataBytes);
         const value = loads(text, {
           key: settings.secretKey,
           fallbackKeys: settings.secretKeyFallbacks,
           salt: settings.keySalt,
           now: settings.now,
           serializer,
+          maxDecompressedBytes: settings.maxDataBytes,
         });
         if (isPlainObject(value)) return value;
         settings.logger.warn('Session data is not an object; using an empty session', { type: typeof value });
       } catch (error) {
+        const limit = error instanceof Error ? limitOf(error) : null;
+        if (limit !== null) return warnRefused(settings, limit);
         if (error instanceof BadSignature) settings.logger.warn('Session data corrupted');
         else
           settings.logger.warn('Session data could not be decoded; using an empty session', {
@@ -109,4 +152,10 @@ function createSignedCodec(settings: ResolvedSettings): SessionCodec {
       return null;
     },
   };
+}
+
+/** The {@link DataLimitExceeded} behind `error` (itself or its cause), if any. */
+function limitOf(error: Error): DataLimitExceeded | null {
+  if (error instanceof DataLimitExceeded) return error;
+  return error.cause instanceof DataLimitExceeded ? error.cause : null;
 }

@@ -53,6 +53,33 @@ export class SerializationError extends SessionError {
   static override readonly code = 'ERR_SERIALIZATION';
 }
 
+/** Which data limit a {@link DataLimitExceeded} names (the setting that sets it). */
+export type DataLimit = 'maxDataDepth' | 'maxDataBytes';
+
+/**
+ * Session data over the depth or size limit: thrown when saving (the handler stored too much) and by
+ * the JSON parser when decoding; a session whose stored data is over a limit loads empty, as corrupt
+ * data does. The message is safe to show to clients.
+ */
+export class DataLimitExceeded extends SessionError {
+  override readonly code = 'ERR_SESSION_DATA_LIMIT';
+  static override readonly code = 'ERR_SESSION_DATA_LIMIT';
+  /** The setting whose limit was exceeded. */
+  readonly limit: DataLimit;
+  /** Its value. */
+  readonly max: number;
+  constructor(limit: DataLimit, max: number, options?: SessionErrorOptions) {
+    super(
+      limit === 'maxDataDepth'
+        ? `Session data nests deeper than ${max} levels (maxDataDepth). Store flatter data in the session.`
+        : `Session data is larger than ${max} bytes once serialized (maxDataBytes). Store less in the session, such as ids rather than whole records.`,
+      options,
+    );
+    this.limit = limit;
+    this.max = max;
+  }
+}
+
 /** `save({ mustCreate: true })` found the key already taken (Django `CreateError`). */
 export class CreateError extends SessionError {
   override readonly code = 'ERR_CREATE_COLLISION';
@@ -68,6 +95,10 @@ export class UpdateError extends SessionError {
   static override readonly code = 'ERR_UPDATE_MISSING';
 }
 
+/** Django's `SessionInterrupted` message. */
+export const SESSION_INTERRUPTED_MESSAGE =
+  "The request's session was deleted before the request completed. The user may have logged out in a concurrent request, for example.";
+
 /**
  * The request's session was deleted before the request completed (Django `SessionInterrupted`).
  * HTTP adapters answer it with status 400.
@@ -78,10 +109,7 @@ export class SessionInterrupted extends SessionError {
   /** HTTP status to answer with. */
   readonly status = 400;
   constructor(options?: SessionErrorOptions) {
-    super(
-      "The request's session was deleted before the request completed. The user may have logged out in a concurrent request, for example.",
-      options,
-    );
+    super(SESSION_INTERRUPTED_MESSAGE, options);
   }
 }
 
@@ -103,12 +131,27 @@ export class SessionKeyMissing extends SessionError {
   }
 }
 
-/** The store could not be reached or did not answer within its timeout. HTTP adapters answer 503. */
+/** The `message` of every {@link StoreUnavailable}: safe to show to clients. */
+export const STORE_UNAVAILABLE_MESSAGE = 'The session store is not responding. Try again shortly.';
+
+/**
+ * The store could not be reached or did not answer within its timeout. HTTP adapters answer 503.
+ *
+ * Its `message` is always {@link STORE_UNAVAILABLE_MESSAGE}, so a framework's default error handler
+ * can show it; what went wrong (file paths, hosts, ports, table names) is on `detail` and the driver's
+ * error on `cause`, for logs only.
+ */
 export class StoreUnavailable extends SessionError {
   override readonly code = 'ERR_STORE_UNAVAILABLE';
   static override readonly code = 'ERR_STORE_UNAVAILABLE';
   /** HTTP status to answer with. */
   readonly status = 503;
+  /** What went wrong, for operators (may name paths, hosts and ports: never send it to clients). */
+  readonly detail: string;
+  constructor(detail: string, options?: SessionErrorOptions) {
+    super(STORE_UNAVAILABLE_MESSAGE, options);
+    this.detail = detail;
+  }
 }
 
 /** The signed-cookie payload exceeds what browsers keep (4096 bytes per cookie). */

@@ -1,10 +1,15 @@
 /**
  * The HTTP answer to session errors: {@link SessionInterrupted} → 400 with Django's message,
  * {@link StoreUnavailable} → 503 with a short plain-text message. Matched by `code`, so it works across
- * duplicated copies of the package.
+ * duplicated copies of the package. Bodies are fixed texts, never an error's own message or details.
  * @module
  */
-import { hasErrorCode, SessionInterrupted, StoreUnavailable } from '../core/errors.js';
+import {
+  hasErrorCode,
+  SESSION_INTERRUPTED_MESSAGE,
+  SessionInterrupted,
+  StoreUnavailable,
+} from '../core/errors.js';
 
 /** A plain-text error response an adapter sends instead of the handler's response. */
 export interface SessionErrorResponse {
@@ -16,9 +21,12 @@ export interface SessionErrorResponse {
   body: string;
 }
 
-/** Body of the 503 answer (the store's own message may name hosts; it goes to the logger instead). */
+/** Body of the 503 answer (the store's details may name hosts; they go to the logger instead). */
 export const STORE_UNAVAILABLE_BODY =
   'Service Unavailable: the session store is not responding. Try again shortly.';
+
+/** Body of the 400 answer: Django's `SessionInterrupted` message. */
+export const SESSION_INTERRUPTED_BODY = SESSION_INTERRUPTED_MESSAGE;
 
 const TEXT = 'text/plain; charset=utf-8';
 
@@ -28,7 +36,7 @@ const TEXT = 'text/plain; charset=utf-8';
  */
 export function sessionErrorResponse(error: unknown): SessionErrorResponse | null {
   if (hasErrorCode(error, SessionInterrupted.code)) {
-    return { status: 400, contentType: TEXT, body: (error as Error).message };
+    return { status: 400, contentType: TEXT, body: SESSION_INTERRUPTED_BODY };
   }
   if (hasErrorCode(error, StoreUnavailable.code)) {
     return { status: 503, contentType: TEXT, body: STORE_UNAVAILABLE_BODY };

@@ -3,7 +3,13 @@
  * optionally zlib-compressed (`.` prefix), base64url without padding.
  * @module
  */
-import { ConfigError, MalformedPayload, SerializationError, SessionError } from '../core/errors.js';
+import {
+  ConfigError,
+  DataLimitExceeded,
+  MalformedPayload,
+  SerializationError,
+  SessionError,
+} from '../core/errors.js';
 import { b64Decode, b64Encode } from './base64url.js';
 import type { JsonSerializer } from './serializer.js';
 import { deflate, inflate } from './zlib-fast.js';
@@ -57,19 +63,19 @@ export function decodePayload(
     try {
       data = inflate(data, { maxOutputLength: maxDecompressedBytes });
     } catch (error) {
-      const tooLarge = (error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE';
-      throw new MalformedPayload(
-        tooLarge
-          ? `Compressed payload inflates to more than ${maxDecompressedBytes} bytes (maxDecompressedBytes)`
-          : 'Invalid zlib data in payload',
-        { cause: error },
-      );
+      if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new MalformedPayload(
+          `Compressed payload inflates to more than ${maxDecompressedBytes} bytes (maxDecompressedBytes)`,
+          { cause: new DataLimitExceeded('maxDataBytes', maxDecompressedBytes, { cause: error }) },
+        );
+      }
+      throw new MalformedPayload('Invalid zlib data in payload', { cause: error });
     }
   }
   try {
     return serializer.loads(data.toString('latin1'));
   } catch (error) {
-    if (error instanceof MalformedPayload) throw error;
+    if (error instanceof MalformedPayload || error instanceof DataLimitExceeded) throw error;
     throw new MalformedPayload('The serializer could not decode the payload', { cause: error });
   }
 }

@@ -3,7 +3,8 @@
  * uses them (spec §2.1).
  * @module
  */
-import { MalformedPayload, SerializationError } from '../core/errors.js';
+import { DataLimitExceeded, MalformedPayload, SerializationError } from '../core/errors.js';
+import { DEFAULT_MAX_DATA_DEPTH, type JsonLimits, jsonDepthExceeds } from './json-limits.js';
 import { pythonFloatRepr } from './python-float.js';
 import { parsePythonJson } from './python-json-parse.js';
 
@@ -72,8 +73,9 @@ function writePrimitive(value: unknown): string | undefined {
  * Serialize one value; `undefined` means "omit". `key` is what `toJSON` receives (an array index is
  * passed as a number and turned into a string only for `toJSON`). `stack` holds the objects being
  * written, for cycle detection: a short array, cheaper than a Set at the depths session data has.
+ * Its length is also the depth, checked against `maxDepth` before recursing, so the stack never overflows.
  */
-function write(input: unknown, key: string | number, stack: object[]): string | undefined {
+function write(input: unknown, key: string | number, stack: object[], maxDepth: number): string | undefined {
   if (typeof input !== 'object' || input === null) return writePrimitive(input);
   let value: unknown = input;
   const toJSON = (value as { toJSON?: unknown }).toJSON;
@@ -97,28 +99,29 @@ function write(input: unknown, key: string | number, stack: object[]): string | 
     );
   }
   if (stack.includes(object)) throw new SerializationError('Cannot serialize a circular structure as JSON.');
+  if (stack.length >= maxDepth) throw new DataLimitExceeded('maxDataDepth', maxDepth);
   stack.push(object);
   const out = isArray
-    ? writeArray(object as unknown[], stack)
-    : writeRecord(object as Record<string, unknown>, stack);
+    ? writeArray(object as unknown[], stack, maxDepth)
+    : writeRecord(object as Record<string, unknown>, stack, maxDepth);
   stack.pop();
   return out;
 }
 
-function writeArray(array: readonly unknown[], stack: object[]): string {
+function writeArray(array: readonly unknown[], stack: object[], maxDepth: number): string {
   let out = '[';
   for (let i = 0; i < array.length; i++) {
     if (i !== 0) out += ',';
-    out += write(array[i], i, stack) ?? 'null';
+    out += write(array[i], i, stack, maxDepth) ?? 'null';
   }
   return `${out}]`;
 }
 
-function writeRecord(record: Record<string, unknown>, stack: object[]): string {
+function writeRecord(record: Record<string, unknown>, stack: object[], maxDepth: number): string {
   let out = '{';
   let first = true;
   for (const name of Object.keys(record)) {
-    const item = write(record[name], name, stack);
+    const item = write(record[name], name, stack, maxDepth);
     if (item === undefined) continue;
     out += `${first ? '' : ','}${quote(name)}:${item}`;
     first = false;
@@ -147,11 +150,12 @@ function writeRecord(record: Record<string, unknown>, stack: object[]): string {
  *
  * @throws {SerializationError} for a top-level `undefined` (or function/symbol), a circular structure,
  *   or a `Map` / `Set` / `WeakMap` / `WeakSet`.
+ * @throws {DataLimitExceeded} for data nested deeper than `limits.maxDepth` (default 1000).
  * @example
  * pythonJsonDumps({ é: 'ü', n: 0.1 }); // '{"\\u00e9":"\\u00fc","n":0.1}'
  */
-export function pythonJsonDumps(value: unknown): string {
-  const out = write(value, '', []);
+export function pythonJsonDumps(value: unknown, limits?: JsonLimits): string {
+  const out = write(value, '', [], limits?.maxDepth ?? DEFAULT_MAX_DATA_DEPTH);
   if (out === undefined) throw new SerializationError(`Cannot serialize ${typeof value} as JSON.`);
   return out;
 }
@@ -163,8 +167,12 @@ export function pythonJsonDumps(value: unknown): string {
  * Integers beyond 2^53 lose precision (Python keeps them exact), and `-0` parses as `-0`.
  *
  * @throws {MalformedPayload} for invalid JSON (the parser's error is the `cause`).
+ * @throws {DataLimitExceeded} for data nested deeper than `limits.maxDepth` (default 1000), checked
+ *   before parsing: Python's `json` could not load it either, and it could never be saved again.
  */
-export function pythonJsonLoads(text: string): unknown {
+export function pythonJsonLoads(text: string, limits?: JsonLimits): unknown {
+  const maxDepth = limits?.maxDepth ?? DEFAULT_MAX_DATA_DEPTH;
+  if (jsonDepthExceeds(text, maxDepth)) throw new DataLimitExceeded('maxDataDepth', maxDepth);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

@@ -2,7 +2,14 @@
  * Django's `salted_hmac` and `constant_time_compare` (`django/utils/crypto.py`).
  * @module
  */
-import { createHash, createHmac, getHashes, timingSafeEqual } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  createSecretKey,
+  getHashes,
+  type KeyObject,
+  timingSafeEqual,
+} from 'node:crypto';
 import { ConfigError } from '../core/errors.js';
 
 /** A key, salt or message: a string (encoded as UTF-8, like Django's `force_bytes`) or bytes. */
@@ -86,22 +93,26 @@ export function saltedHmac(
     .digest();
 }
 
-/** Derived keys by algorithm, salt and secret: the same few are used for every request. */
-const derivedKeys = new Map<string, Buffer>();
+/**
+ * Derived keys by algorithm, salt and secret: the same few are used for every request. Kept as
+ * `KeyObject`s: Node 24 imports a Buffer HMAC key on every `createHmac` call at several times the cost
+ * of the HMAC itself (bench/signing.ts), a KeyObject once.
+ */
+const derivedKeys = new Map<string, KeyObject>();
 const MAX_DERIVED_KEYS = 256;
 
 /** `hash(keySalt + secret)`, cached for string inputs (bytes inputs are hashed every time). */
-function derivedKey(name: string, keySalt: BytesLike, secret: BytesLike): Buffer {
+function derivedKey(name: string, keySalt: BytesLike, secret: BytesLike): KeyObject | Buffer {
   const cacheable = typeof keySalt === 'string' && typeof secret === 'string';
   const id = cacheable ? `${name}\u0000${keySalt.length}\u0000${keySalt}${secret}` : '';
   const cached = cacheable ? derivedKeys.get(id) : undefined;
   if (cached !== undefined) return cached;
   const key = createHash(name).update(toBuffer(keySalt)).update(toBuffer(secret)).digest();
-  if (cacheable) {
-    if (derivedKeys.size >= MAX_DERIVED_KEYS) derivedKeys.clear();
-    derivedKeys.set(id, key);
-  }
-  return key;
+  if (!cacheable) return key;
+  const keyObject = createSecretKey(key);
+  if (derivedKeys.size >= MAX_DERIVED_KEYS) derivedKeys.clear();
+  derivedKeys.set(id, keyObject);
+  return keyObject;
 }
 
 /**

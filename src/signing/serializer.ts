@@ -2,6 +2,7 @@
  * Django's `JSONSerializer` (`django/core/signing.py`), the default serializer for signed objects.
  * @module
  */
+import { DEFAULT_MAX_DATA_DEPTH, type JsonLimits } from './json-limits.js';
 import { pythonJsonDumps, pythonJsonLoads } from './python-json.js';
 
 /**
@@ -18,9 +19,23 @@ export interface JsonSerializer {
 
 /**
  * Django's `JSONSerializer`: Python's `json.dumps(obj, separators=(",", ":"))` (pure ASCII) and
- * `json.loads`. See {@link pythonJsonDumps} for what JavaScript values cannot express.
+ * `json.loads`, refusing data nested deeper than 1000 levels with {@link DataLimitExceeded} both ways.
+ * See {@link pythonJsonDumps} for what JavaScript values cannot express.
  */
 export const jsonSerializer: JsonSerializer = Object.freeze({
-  dumps: pythonJsonDumps,
-  loads: pythonJsonLoads,
+  dumps: (value: unknown) => pythonJsonDumps(value),
+  loads: (text: string) => pythonJsonLoads(text),
 });
+
+/**
+ * Django's `JSONSerializer` with another depth limit (the `maxDataDepth` setting).
+ * @example createJsonSerializer({ maxDepth: 200 })
+ */
+export function createJsonSerializer(limits: JsonLimits): JsonSerializer {
+  const maxDepth = limits.maxDepth ?? DEFAULT_MAX_DATA_DEPTH;
+  if (maxDepth === DEFAULT_MAX_DATA_DEPTH) return jsonSerializer;
+  return Object.freeze({
+    dumps: (value: unknown) => pythonJsonDumps(value, { maxDepth }),
+    loads: (text: string) => pythonJsonLoads(text, { maxDepth }),
+  });
+}

@@ -4,6 +4,7 @@
  * @module
  */
 import { ConfigError } from '../core/errors.js';
+import { hasCredentials, redactUrl } from './_redact.js';
 import { checkDataFormat } from './_shared.js';
 import type { DataFormat } from './types.js';
 
@@ -59,7 +60,7 @@ export function parseCacheUrl(url: string, defaultPort: number): CacheUrl {
     .split(',')
     .filter((host) => host !== '')
     .map((host) => withPort(host, defaultPort, url));
-  if (hosts.length === 0) throw new ConfigError(`The store URL ${url} names no host.`);
+  if (hosts.length === 0) throw new ConfigError(`The store URL ${redactUrl(url)} names no host.`);
   const timeout = params.get('timeout');
   let timeoutMs: number | undefined;
   if (timeout !== null) {
@@ -75,8 +76,12 @@ export function parseCacheUrl(url: string, defaultPort: number): CacheUrl {
 
 function withPort(host: string, defaultPort: number, url: string): string {
   const match = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+)(?::(\d+))?$/.exec(host);
-  if (!match) throw new ConfigError(`Invalid host ${JSON.stringify(host)} in the store URL ${url}.`);
+  // A password with an unencoded `/` ends up in the host part: echo the host only without credentials.
+  const shown = hasCredentials(url) ? '' : ` ${JSON.stringify(host)}`;
+  if (!match) throw new ConfigError(`Invalid host${shown} in the store URL ${redactUrl(url)}.`);
   const port = match[2] === undefined ? defaultPort : Number(match[2]);
-  if (port < 1 || port > 65535) throw new ConfigError(`Invalid port ${port} in the store URL ${url}.`);
+  if (port < 1 || port > 65535) {
+    throw new ConfigError(`Invalid port${shown && ` ${port}`} in the store URL ${redactUrl(url)}.`);
+  }
   return `${match[1]}:${port}`;
 }

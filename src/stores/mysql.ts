@@ -6,6 +6,7 @@
  */
 import type { Pool, PoolOptions, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { ConfigError } from '../core/errors.js';
+import { redactUrl } from './_redact.js';
 import { DJANGO_SESSION_TABLE, loadPeer, toSqliteDatetime } from './_shared.js';
 import {
   createSqlStore,
@@ -66,7 +67,9 @@ function poolOptionsFromUrl(url: URL): PoolOptions {
   }
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (!database)
-    throw new ConfigError(`The mysql store URL ${url.href} names no database (mysql://user@host/db).`);
+    throw new ConfigError(
+      `The mysql store URL ${redactUrl(url.href)} names no database (mysql://user@host/db).`,
+    );
   return {
     host: url.hostname.replace(/^\[|\]$/g, '') || undefined,
     port: url.port ? Number(url.port) : 3306,

@@ -11,6 +11,7 @@
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { CACHE_KEY_PREFIX, parseCacheUrl } from './_cache.js';
+import { quoteUrl } from './_redact.js';
 import { checkDataFormat, withTimeout } from './_shared.js';
 import { type LazyRedisClient, lazyNodeRedis } from './redis-client.js';
 import type { DataFormat, SessionRecord, SessionStore } from './types.js';
@@ -112,8 +113,9 @@ export function createRedisStore(options: RedisStoreOptions = {}): SessionStore 
   let protocol: string;
   try {
     protocol = new URL(url).protocol;
-  } catch (error) {
-    throw new ConfigError(`Invalid Redis URL ${JSON.stringify(url)}.`, { cause: error });
+  } catch {
+    // No cause: Node's URL error carries the whole input, password included.
+    throw new ConfigError(`Invalid Redis URL ${quoteUrl(url)}.`);
   }
   if (protocol !== 'redis:' && protocol !== 'rediss:') {
     throw new ConfigError(`A Redis URL starts with redis:// or rediss://, not ${protocol}//.`);

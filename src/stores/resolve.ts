@@ -6,6 +6,7 @@
  */
 import { ConfigError } from '../core/errors.js';
 import type { ResolvedSettings } from '../core/settings.js';
+import { quoteUrl } from './_redact.js';
 import { createFileStore } from './file.js';
 import { createMemcachedStoreFromUrl } from './memcached.js';
 import { createMemoryStore } from './memory.js';
@@ -80,7 +81,7 @@ export function resolveStore(
   const factory = match ? storeFactories[match[1]!.toLowerCase()] : undefined;
   if (!factory) {
     throw new ConfigError(
-      `Unknown store URL ${JSON.stringify(url)}. Use one of: ${knownStoreSchemes().join(', ')} (e.g. sqlite:./sessions.db).`,
+      `Unknown store URL ${quoteUrl(url)}. Use one of: ${knownStoreSchemes().join(', ')} (e.g. sqlite:./sessions.db).`,
     );
   }
   return factory(url, settings);

@@ -4,6 +4,7 @@
  * @module
  */
 import { ConfigError, InvalidSessionKey, StoreUnavailable } from '../core/errors.js';
+import { quoteUrl } from './_redact.js';
 import {
   CLEAR_BATCH_SIZE,
   DJANGO_EXPIRE_INDEX,
@@ -85,10 +86,11 @@ export function parseSqlUrl(text: string, schemes: readonly string[], store: str
   let url: URL;
   try {
     url = new URL(text);
-  } catch (error) {
+  } catch {
+    // No cause: Node's URL error carries the whole input, password included.
     throw new ConfigError(
-      `Invalid ${store} store URL ${JSON.stringify(text)}: expected e.g. ${schemes[0]}://user@host/db`,
-      { cause: error },
+      `Invalid ${store} store URL ${quoteUrl(text)}: expected e.g. ${schemes[0]}://user@host/db ` +
+        '(percent-encode special characters in the password)',
     );
   }
   const scheme = url.protocol.slice(0, -1).toLowerCase();
@@ -98,7 +100,7 @@ export function parseSqlUrl(text: string, schemes: readonly string[], store: str
     );
   }
   if (!url.hostname && !url.searchParams.has('host') && !url.searchParams.has('socketPath')) {
-    throw new ConfigError(`The ${store} store URL ${JSON.stringify(text)} names no host.`);
+    throw new ConfigError(`The ${store} store URL ${quoteUrl(text)} names no host.`);
   }
   const options: SqlStoreOptions = {};
   const params = url.searchParams;

@@ -26,7 +26,7 @@ beforeAll(async () => {
   // missing entry point fails here.
   await run(process.execPath, [tsc, ...args, '--sourceMap', 'false'], { cwd: root }).catch(() => {});
   if (!existsSync(join(pkg, 'dist/cli/main.js'))) throw new Error('tsc did not emit dist/cli/main.js');
-});
+}, 300_000); // tsc over the whole tree: ~20 s idle, minutes on a loaded 2-core machine
 
 afterAll(() => {
   if (pkg) rmSync(pkg, { recursive: true, force: true });
@@ -35,7 +35,7 @@ afterAll(() => {
 function sessionkit(args: string[], env: Record<string, string> = {}) {
   return run(process.execPath, [join(pkg, 'bin/sessionkit.js'), ...args], {
     env: { PATH: process.env.PATH ?? '', ...env },
-    timeout: 20_000,
+    timeout: 90_000, // a cold Node start is slow beside other suites; a hang still fails
   });
 }
 
@@ -60,5 +60,5 @@ describe('bin/sessionkit.js', () => {
       (error: { code: number; stderr: string }) => error,
     );
     expect(failed).toMatchObject({ code: 1, stderr: expect.stringContaining('no live session') });
-  });
+  }, 400_000);
 });
