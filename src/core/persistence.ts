@@ -5,11 +5,20 @@
  */
 
 import { dumps, loads } from '../signing/dumps.js';
-import type { AnyStore, CookieStore, SessionStore, StoredSession } from '../stores/types.js';
+import type {
+  AnyStore,
+  CookieStore,
+  ExpectedRecord,
+  ReplaceOutcome,
+  SessionRecord,
+  SessionStore,
+  StoredSession,
+} from '../stores/types.js';
 import { isPlainObject, type SessionData } from './codec.js';
 import { CookieTooLarge, CreateError, InvalidSessionKey, StoreUnavailable, UpdateError } from './errors.js';
 import { computeExpiryAge, computeExpiryDate, EXPIRY_KEY } from './expiry.js';
 import { generateSessionKey } from './keys.js';
+import { applyChanges, backoff, MAX_SAVE_ATTEMPTS, ownChanges, SaveConflict } from './merge.js';
 import type { Session, SessionContext } from './session.js';
 import { isThenable } from './thenable.js';
 
@@ -64,18 +73,40 @@ export function isStoredSessionExpired(
   return computeExpiryAge(fileStyleExpiry(data, stored.modifiedAt, cookieAge), nowMs, cookieAge) <= 0;
 }
 
+/**
+ * What the store held when a session's data object was loaded or last saved, keyed by that object: a
+ * save compares against it. Data that never came from the store (a new session, after `clear()`) has none.
+ */
+const bases = new WeakMap<SessionData, ExpectedRecord>();
+
+const missing = (key: string) =>
+  new UpdateError(`Session ${key} no longer exists; it was deleted while this request ran`);
+
 /** After a store's create/update: mark the session saved, or throw what Django raises. */
-function settle(session: Session, key: string, mustCreate: boolean, ok: boolean): void {
+function settle(
+  session: Session,
+  record: SessionRecord,
+  data: SessionData | null,
+  mustCreate: boolean,
+  ok: boolean,
+): void {
   if (!ok) {
-    if (mustCreate) throw new CreateError(`Session key ${key} already exists`);
-    throw new UpdateError(`Session ${key} no longer exists; it was deleted while this request ran`);
+    if (mustCreate) throw new CreateError(`Session key ${record.key} already exists`);
+    throw missing(record.key);
   }
+  // The next save of this request compares against what it wrote.
+  if (data !== null) bases.set(data, { data: record.data });
   session.markSaved();
 }
 
 /** Persistence for server-side stores. */
 export function serverSession(context: SessionContext, store: SessionStore): Persistence {
   const { settings, codec } = context;
+  // Merge on save needs the store's compare-and-swap; without it (or when opted out) saves overwrite.
+  const replace =
+    context.concurrency !== 'last-write-wins' && store.replace !== undefined
+      ? store.replace.bind(store)
+      : null;
 
   /** The data of what `store.load` found (`null`: nothing under the key). */
   const loaded = (
@@ -88,39 +119,110 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
       session.setKey(null);
       return {};
     }
-    // An empty file is Django's file-store placeholder for a session being created: no data yet.
-    const data = stored.data === '' ? {} : (codec.decode(stored.data) ?? {});
+    const data = decodeStored(stored);
     if (stored.expireDate === undefined && isStoredSessionExpired(stored, data, now, settings.cookieAge)) {
       return Promise.resolve(store.delete(key)).then(() => {
         session.setKey(null);
         return {};
       });
     }
+    if (replace !== null) bases.set(data, { data: stored.data, version: stored.version });
     return data;
   };
 
-  /** Write `data` under `key`: an atomic create or update, as Django's `save(must_create)`. */
+  // An empty file is Django's file-store placeholder for a session being created: no data yet.
+  const decodeStored = (stored: StoredSession): SessionData =>
+    stored.data === '' ? {} : (codec.decode(stored.data) ?? {});
+
+  const recordOf = (key: string, data: SessionData): SessionRecord => {
+    const now = settings.now();
+    const expiry = data[EXPIRY_KEY];
+    return {
+      key,
+      data: codec.encode(data),
+      expireDate: computeExpiryDate(expiry, now, settings.cookieAge),
+      maxAge: computeExpiryAge(expiry, now, settings.cookieAge),
+    };
+  };
+
+  /**
+   * Merge-on-save after a lost compare-and-swap: reload, re-apply this request's changes onto the newer
+   * record, and compare-and-swap again, a bounded number of times with a random pause in between.
+   */
+  const merge = async (
+    session: Session,
+    key: string,
+    current: SessionData,
+    loaded: ExpectedRecord,
+  ): Promise<void> => {
+    const own = ownChanges(current, decodeStored(loaded), session.changes());
+    let data = current;
+    for (let attempt = 1; attempt < MAX_SAVE_ATTEMPTS; attempt++) {
+      await backoff(attempt);
+      const now = settings.now();
+      const stored = await store.load(key, new Date(now));
+      const newer = stored === null ? null : decodeStored(stored);
+      if (
+        stored === null ||
+        newer === null ||
+        (stored.expireDate === undefined && isStoredSessionExpired(stored, newer, now, settings.cookieAge))
+      ) {
+        throw missing(key);
+      }
+      data = applyChanges(newer, own);
+      session.replaceCache(data);
+      const record = recordOf(key, data);
+      const outcome = await replace!(record, { data: stored.data, version: stored.version });
+      if (outcome === 'ok') {
+        settle(session, record, data, false, true);
+        return;
+      }
+      if (outcome === 'missing') throw missing(key);
+    }
+    throw new SaveConflict(
+      `Session ${key} was saved by other requests ${MAX_SAVE_ATTEMPTS} times while this request tried to save it; nothing was written.`,
+    );
+  };
+
+  /** The first compare-and-swap's outcome: saved, or on to {@link merge}. */
+  const settleReplace = (
+    session: Session,
+    record: SessionRecord,
+    data: SessionData,
+    loaded: ExpectedRecord,
+    outcome: ReplaceOutcome,
+  ): void | Promise<void> => {
+    if (outcome === 'ok') return settle(session, record, data, false, true);
+    if (outcome === 'missing') throw missing(record.key);
+    return merge(session, record.key, data, loaded);
+  };
+
+  /**
+   * Write `data` under `key`: an atomic create or update, as Django's `save(must_create)`. With merge on,
+   * an update of data loaded from the store is a compare-and-swap against what was loaded.
+   */
   const write = (
     session: Session,
     key: string,
     data: SessionData,
     mustCreate: boolean,
   ): void | Promise<void> => {
-    const now = settings.now();
-    const expiry = data[EXPIRY_KEY];
-    const record = {
-      key,
-      data: codec.encode(data),
-      expireDate: computeExpiryDate(expiry, now, settings.cookieAge),
-      maxAge: computeExpiryAge(expiry, now, settings.cookieAge),
-    };
+    const record = recordOf(key, data);
     store.validateKey?.(key);
+    const loaded = mustCreate || replace === null ? undefined : bases.get(data);
+    if (loaded !== undefined) {
+      const outcome = replace!(record, loaded);
+      return isThenable(outcome)
+        ? Promise.resolve(outcome).then((answer) => settleReplace(session, record, data, loaded, answer))
+        : settleReplace(session, record, data, loaded, outcome);
+    }
     const written = mustCreate ? store.create(record) : store.update(record);
+    const tracked = replace === null ? null : data;
     // A store's pending answer may be any thenable: normalized to a native promise here, the core's
     // own sync/async checks (`instanceof Promise`) can rely on it.
     return isThenable(written)
-      ? Promise.resolve(written).then((ok) => settle(session, key, mustCreate, ok))
-      : settle(session, key, mustCreate, written);
+      ? Promise.resolve(written).then((ok) => settle(session, record, tracked, mustCreate, ok))
+      : settle(session, record, tracked, mustCreate, written);
   };
 
   const persistence: Persistence = {

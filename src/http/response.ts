@@ -280,6 +280,26 @@ export function finalizeNow<Data extends object>(
   session: Session<Data>,
   context: FinalizeContext,
 ): FinalizeResult | Promise<FinalizeResult> {
+  if (!session.locked) return finalizeSteps(session, context);
+  // A session lock is released once the save landed (or failed).
+  let outcome: FinalizeResult | Promise<FinalizeResult>;
+  try {
+    outcome = finalizeSteps(session, context);
+  } catch (error) {
+    session.requestFinished();
+    throw error;
+  }
+  if (!(outcome instanceof Promise)) {
+    session.requestFinished();
+    return outcome;
+  }
+  return outcome.finally(() => session.requestFinished());
+}
+
+function finalizeSteps<Data extends object>(
+  session: Session<Data>,
+  context: FinalizeContext,
+): FinalizeResult | Promise<FinalizeResult> {
   const result: FinalizeResult = { setCookie: [], vary: null };
   if (!decideFinalize(session, context, result)) return result;
   const data = session.peek();

@@ -7,6 +7,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { ConfigError } from '../core/errors.js';
+import { createLocalLocks } from './_lock.js';
 import { checkDataFormat } from './_shared.js';
 import type { ClearExpiredContext, DataFormat, SessionRecord, SessionStore, StoredSession } from './types.js';
 
@@ -96,6 +97,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
       put(record, entry);
       return true;
     },
+    // Synchronous, so no other save can run between the compare and the write.
+    replace(record, expected) {
+      const entry = alive(record.key, cache.get(record.key));
+      if (entry === undefined) return 'missing';
+      if (entry.data !== expected.data) return 'conflict';
+      put(record, entry);
+      return 'ok';
+    },
+    lock: createLocalLocks(),
     async set(record) {
       put(record);
     },

@@ -20,6 +20,7 @@ function counting(store: SessionStore) {
     exists: log('exists', store.exists),
     create: log('create', store.create),
     update: log('update', store.update),
+    ...(store.replace && { replace: log('replace', store.replace) }),
     delete: log('delete', store.delete),
   };
   return { store: wrapped, calls };
@@ -57,9 +58,10 @@ describe('Session', () => {
     expect(calls).toEqual(['create']);
   });
 
-  it('saves a modified loaded session with one load and one update', async () => {
+  /** Save a session, then load, change and save it again: the store calls of the second request. */
+  async function callsOfAChange(options: { concurrency?: 'merge' | 'last-write-wins' }) {
     const { store, calls } = counting(createMemoryStore());
-    const sessions = createSessionManager({ secretKey: SECRET, store });
+    const sessions = createSessionManager({ secretKey: SECRET, store, ...options });
     const first = sessions.open();
     await first.set('a', 1);
     await first.save();
@@ -67,7 +69,15 @@ describe('Session', () => {
     const s = sessions.open(first.sessionKey);
     await s.set('a', 2);
     await s.save();
-    expect(calls).toEqual(['load', 'update']);
+    return calls;
+  }
+
+  it('saves a modified loaded session with one load and one compare-and-swap (merge)', async () => {
+    expect(await callsOfAChange({})).toEqual(['load', 'replace']);
+  });
+
+  it('saves a modified loaded session with one load and one update (last-write-wins)', async () => {
+    expect(await callsOfAChange({ concurrency: 'last-write-wins' })).toEqual(['load', 'update']);
   });
 
   it('propagates a store outage instead of pretending the session is empty', async () => {
