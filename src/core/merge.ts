@@ -91,8 +91,11 @@ export function applyChanges(newer: SessionData, own: OwnChanges): SessionData {
   return merged;
 }
 
-/** A short random pause before attempt `attempt` (1-based), so that racing saves spread out. */
+/**
+ * A random pause before retry `attempt` (1-based): "full jitter" over a window that doubles from 5 ms
+ * up to 500 ms, so that many requests racing on one session spread out instead of colliding again.
+ */
 export function backoff(attempt: number): Promise<void> {
-  const ms = Math.random() * Math.min(2 ** attempt, 50);
+  const ms = Math.random() * Math.min(5 * 2 ** (attempt - 1), 500);
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -158,7 +158,8 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
     const own = ownChanges(current, decodeStored(loaded), session.changes());
     let data = current;
     for (let attempt = 1; attempt < MAX_SAVE_ATTEMPTS; attempt++) {
-      await backoff(attempt);
+      // The first retry follows at once: most conflicts come from a save that just finished.
+      if (attempt > 1) await backoff(attempt - 1);
       const now = settings.now();
       const stored = await store.load(key, new Date(now));
       const newer = stored === null ? null : decodeStored(stored);
@@ -198,6 +199,44 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
   };
 
   /**
+   * Saves of a session key in flight in this process. A save waits for the one before it, so requests
+   * of this process never race each other's compare-and-swap: a save that follows another one loses its
+   * first compare-and-swap and merges at once, without the retries of a crowd racing for the record.
+   */
+  const saving = new Map<string, Promise<unknown>>();
+
+  /** Register `pending` as the latest save of `key` in flight, until it settles. */
+  const queue = (key: string, pending: Promise<void>): Promise<void> => {
+    const settled = pending.catch(() => {});
+    saving.set(key, settled);
+    void settled.then(() => {
+      if (saving.get(key) === settled) saving.delete(key);
+    });
+    return pending;
+  };
+
+  /**
+   * One compare-and-swap of `data` against `loaded` (then merges on a conflict); synchronous when the
+   * store answers synchronously. `register`: record it as the key's save in flight (unless the caller
+   * already queued it).
+   */
+  const compareAndSwap = (
+    session: Session,
+    key: string,
+    data: SessionData,
+    loaded: ExpectedRecord,
+    register: boolean,
+  ): void | Promise<void> => {
+    const record = recordOf(key, data);
+    const outcome = replace!(record, loaded);
+    if (!isThenable(outcome)) return settleReplace(session, record, data, loaded, outcome);
+    const pending = Promise.resolve(outcome).then((answer) =>
+      settleReplace(session, record, data, loaded, answer),
+    );
+    return register ? queue(key, pending) : pending;
+  };
+
+  /**
    * Write `data` under `key`: an atomic create or update, as Django's `save(must_create)`. With merge on,
    * an update of data loaded from the store is a compare-and-swap against what was loaded.
    */
@@ -207,15 +246,17 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
     data: SessionData,
     mustCreate: boolean,
   ): void | Promise<void> => {
-    const record = recordOf(key, data);
     store.validateKey?.(key);
     const loaded = mustCreate || replace === null ? undefined : bases.get(data);
     if (loaded !== undefined) {
-      const outcome = replace!(record, loaded);
-      return isThenable(outcome)
-        ? Promise.resolve(outcome).then((answer) => settleReplace(session, record, data, loaded, answer))
-        : settleReplace(session, record, data, loaded, outcome);
+      const previous = saving.get(key);
+      if (previous === undefined) return compareAndSwap(session, key, data, loaded, true);
+      return queue(
+        key,
+        previous.then(() => compareAndSwap(session, key, data, loaded, false)),
+      );
     }
+    const record = recordOf(key, data);
     const written = mustCreate ? store.create(record) : store.update(record);
     const tracked = replace === null ? null : data;
     // A store's pending answer may be any thenable: normalized to a native promise here, the core's

@@ -172,8 +172,8 @@ export function createFileStore(options: FileStoreOptions = {}): SessionStore {
     const owner = async (): Promise<[token: string, expires: number] | null> => {
       const text = await readFile(lockFile, 'ascii').catch(() => null);
       if (text === null) return null;
-      const [holder = '', expires = '0'] = text.split(' ');
-      return [holder, Number(expires)];
+      const [holder = '', expires = ''] = text.split(' ');
+      return [holder, expires === '' ? Number.NaN : Number(expires)];
     };
     return pollLock(async () => {
       if (await tryCreate(lockFile, `${token} ${Date.now() + ttlMs}`)) {
@@ -184,7 +184,11 @@ export function createFileStore(options: FileStoreOptions = {}): SessionStore {
         };
       }
       const current = await owner();
-      if (current !== null && !(current[1] > Date.now())) await unlink(lockFile).catch(() => {});
+      // An empty or partial file is a lock being written right now: live (unless left over for long).
+      const expires = Number.isFinite(current?.[1])
+        ? (current?.[1] ?? 0)
+        : ((await stat(lockFile).catch(() => null))?.mtimeMs ?? 0) + STALE_WRITE_LOCK_MS;
+      if (current !== null && expires <= Date.now()) await unlink(lockFile).catch(() => {});
       return null;
     }, waitMs);
   }
