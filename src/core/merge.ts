@@ -80,14 +80,23 @@ export function ownChanges(current: SessionData, loaded: SessionData, changes: C
   return { set, deleted };
 }
 
+/**
+ * `data[key] = value`, except that `__proto__` becomes an own data property (plain assignment would
+ * swap the object's prototype and drop the key from the saved data).
+ */
+export function assignKey(data: SessionData, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(data, key, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    data[key] = value;
+  }
+}
+
 /** `newer` (what another request stored) with `own` applied: a new object, `newer` is left as is. */
 export function applyChanges(newer: SessionData, own: OwnChanges): SessionData {
   const merged: SessionData = { ...newer };
   for (const key of own.deleted) delete merged[key];
-  for (const [key, value] of own.set) {
-    // defineProperty: a key named `__proto__` stays an own data property.
-    Object.defineProperty(merged, key, { value, writable: true, enumerable: true, configurable: true });
-  }
+  for (const [key, value] of own.set) assignKey(merged, key, value);
   return merged;
 }
 

@@ -229,7 +229,12 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
   ): void | Promise<void> => {
     const record = recordOf(key, data);
     const outcome = replace!(record, loaded);
-    if (!isThenable(outcome)) return settleReplace(session, record, data, loaded, outcome);
+    if (!isThenable(outcome)) {
+      // A synchronous store settles at once, unless the compare-and-swap lost: the merge that follows
+      // is queued like any save in flight.
+      const settled = settleReplace(session, record, data, loaded, outcome);
+      return register && settled instanceof Promise ? queue(key, settled) : settled;
+    }
     const pending = Promise.resolve(outcome).then((answer) =>
       settleReplace(session, record, data, loaded, answer),
     );

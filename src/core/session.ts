@@ -15,7 +15,7 @@ import {
   toStoredExpiry,
 } from './expiry.js';
 import { isValidSessionKey } from './keys.js';
-import { type Concurrency, LockTimeout } from './merge.js';
+import { assignKey, type Concurrency, LockTimeout } from './merge.js';
 import { type Persistence, persistenceFor } from './persistence.js';
 import type { ResolvedSettings } from './settings.js';
 
@@ -304,7 +304,7 @@ export class Session<Data extends object = SessionData> {
   }
 
   #store(data: SessionData, key: string, value: unknown): void {
-    data[key] = value;
+    assignKey(data, key, value);
     this.#markSet(key);
   }
 
@@ -347,7 +347,7 @@ export class Session<Data extends object = SessionData> {
   async setDefault<K extends keyof Data & string>(key: K, value: Data[K]): Promise<Data[K]> {
     const data = await this.#data();
     if (Object.hasOwn(data, key)) return data[key] as Data[K];
-    data[key] = value;
+    assignKey(data, key, value);
     this.#markSet(key);
     return value;
   }
@@ -356,7 +356,7 @@ export class Session<Data extends object = SessionData> {
   async update(values: Partial<Data>): Promise<void> {
     const data = await this.#data();
     for (const [key, value] of Object.entries(values)) {
-      data[key] = value;
+      assignKey(data, key, value);
       this.#noteSet(key);
     }
     this.modified = true;

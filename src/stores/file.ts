@@ -29,6 +29,11 @@ export interface FileStoreOptions {
 
 const errno = (error: unknown): string | undefined => (error as NodeJS.ErrnoException)?.code;
 
+/** Longest file name most file systems accept, in bytes (keys and prefixes are ASCII). */
+const MAX_FILE_NAME = 255;
+/** Longest suffix the store adds to a session file's name (`_out_` + 12 hex digits of a temp file). */
+const LONGEST_SUFFIX = 17;
+
 /** Longest wait for a session file's write lock before the write fails with `StoreUnavailable`. */
 const WRITE_LOCK_WAIT_MS = 5000;
 
@@ -61,6 +66,11 @@ export function createFileStore(options: FileStoreOptions = {}): SessionStore {
 
   const validateKey = (key: string): void => {
     if (!hasSafeKeyChars(key)) throw new InvalidSessionKey('Invalid characters in session key');
+    // A key too long for a file name (with the longest suffix the store adds) cannot be stored: for a
+    // load that is a missing session, as in Django, not a file-system error.
+    if (prefix.length + key.length + LONGEST_SUFFIX > MAX_FILE_NAME) {
+      throw new InvalidSessionKey(`Session key too long for a file name (${key.length} characters)`);
+    }
   };
   const fileOf = (key: string): string => {
     validateKey(key);

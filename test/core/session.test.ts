@@ -135,4 +135,22 @@ describe('Session', () => {
     s.clear();
     expect(s.changes().cleared).toBe(true);
   });
+
+  it('keeps __proto__ as an own key on set, update and setDefault, through a save and a load', async () => {
+    const sessions = createSessionManager({ secretKey: SECRET, store: createMemoryStore() });
+    const s = sessions.open();
+    await s.set('__proto__', { x: 1 });
+    expect(await s.keys()).toEqual(['__proto__']);
+    const u = sessions.open();
+    await u.update(JSON.parse('{"__proto__":{"x":2},"c":7}') as Record<string, unknown>);
+    expect(await u.keys()).toEqual(['__proto__', 'c']);
+    const d = sessions.open();
+    expect(await d.setDefault('__proto__', { x: 3 })).toEqual({ x: 3 });
+    expect(await d.keys()).toEqual(['__proto__']);
+    await u.save();
+    const reloaded = await sessions.open(u.sessionKey).toObject();
+    expect(Object.keys(reloaded)).toEqual(['__proto__', 'c']);
+    expect(Object.getPrototypeOf(reloaded)).toBe(Object.prototype);
+    expect(({} as { x?: unknown }).x).toBeUndefined();
+  });
 });
