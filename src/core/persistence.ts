@@ -73,12 +73,6 @@ export function isStoredSessionExpired(
   return computeExpiryAge(fileStyleExpiry(data, stored.modifiedAt, cookieAge), nowMs, cookieAge) <= 0;
 }
 
-/**
- * What the store held when a session's data object was loaded or last saved, keyed by that object: a
- * save compares against it. Data that never came from the store (a new session, after `clear()`) has none.
- */
-const bases = new WeakMap<SessionData, ExpectedRecord>();
-
 const missing = (key: string) =>
   new UpdateError(`Session ${key} no longer exists; it was deleted while this request ran`);
 
@@ -95,7 +89,7 @@ function settle(
     throw missing(record.key);
   }
   // The next save of this request compares against what it wrote.
-  if (data !== null) bases.set(data, { data: record.data });
+  if (data !== null) session.noteStored(data, { data: record.data });
   session.markSaved();
 }
 
@@ -126,7 +120,7 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
         return {};
       });
     }
-    if (replace !== null) bases.set(data, { data: stored.data, version: stored.version });
+    if (replace !== null) session.noteStored(data, { data: stored.data, version: stored.version });
     return data;
   };
 
@@ -252,7 +246,7 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
     mustCreate: boolean,
   ): void | Promise<void> => {
     store.validateKey?.(key);
-    const loaded = mustCreate || replace === null ? undefined : bases.get(data);
+    const loaded = mustCreate || replace === null ? undefined : session.storedAs(data);
     if (loaded !== undefined) {
       const previous = saving.get(key);
       if (previous === undefined) return compareAndSwap(session, key, data, loaded, true);

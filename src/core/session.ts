@@ -4,7 +4,7 @@
  * request set or deleted ({@link Session.changes}) so a save can merge instead of overwrite.
  * @module
  */
-import type { AnyStore, StoreLock } from '../stores/types.js';
+import type { AnyStore, ExpectedRecord, StoreLock } from '../stores/types.js';
 import type { SessionCodec, SessionData } from './codec.js';
 import { NotSupported, SessionKeyMissing } from './errors.js';
 import {
@@ -113,6 +113,10 @@ export class Session<Data extends object = SessionData> {
   #deleted: string[] | null = null;
   #cleared = false;
   #persist: Persistence | null = null;
+  // What the store held when the data object `#storedFor` was loaded or last saved: a save compares
+  // against it (merge on save). Data that never came from the store (new, after clear()) has none.
+  #storedFor: SessionData | null = null;
+  #storedAs: ExpectedRecord | null = null;
   // The lock this request holds (or is acquiring); `#finished` once the response was finalized.
   #lock: Promise<StoreLock | null> | null = null;
   #finished = false;
@@ -181,6 +185,17 @@ export class Session<Data extends object = SessionData> {
   replaceCache(data: SessionData): void {
     this.#cache = data;
     this.#loading = null;
+  }
+
+  /** @internal Remember what the store holds for `data` (as loaded, or as just written). */
+  noteStored(data: SessionData, stored: ExpectedRecord): void {
+    this.#storedFor = data;
+    this.#storedAs = stored;
+  }
+
+  /** @internal What the store held for `data` when it was loaded or saved, if it came from the store. */
+  storedAs(data: SessionData): ExpectedRecord | undefined {
+    return data === this.#storedFor ? (this.#storedAs ?? undefined) : undefined;
   }
 
   /** @internal Forget the pending change set after a successful save. */
@@ -467,7 +482,14 @@ export class Session<Data extends object = SessionData> {
    * expired key is discarded (fixation defence); tampered data gives `{}` and a logged warning.
    */
   async load(): Promise<Partial<Data>> {
-    return (await this.#loadNow()) as Partial<Data>;
+    // Not cached: what the next save compares against stays what the cached data was loaded from.
+    const [storedFor, storedAs] = [this.#storedFor, this.#storedAs];
+    try {
+      return (await this.#loadNow()) as Partial<Data>;
+    } finally {
+      this.#storedFor = storedFor;
+      this.#storedAs = storedAs;
+    }
   }
 
   /** Whether a session is stored under `key` (always `false` for signed cookies). */
