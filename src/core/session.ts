@@ -6,7 +6,7 @@
  */
 import type { AnyStore, ExpectedRecord, StoreLock } from '../stores/types.js';
 import type { SessionCodec, SessionData } from './codec.js';
-import { NotSupported, SessionKeyMissing } from './errors.js';
+import { ConfigError, NotSupported, SessionKeyMissing } from './errors.js';
 import {
   computeExpiryAge,
   computeExpiryDate,
@@ -45,6 +45,9 @@ export interface LockOptions {
   /** Longest wait for the lock while another request holds it, in ms; then {@link LockTimeout}. @default 5000 */
   wait?: number;
 }
+
+/** The "lock" of a session without a key: there is nothing to release. */
+const NO_LOCK: StoreLock = { release: async () => {} };
 
 /** Default {@link LockOptions.timeout}. */
 export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
@@ -555,20 +558,14 @@ export class Session<Data extends object = SessionData> {
       ['wait', wait],
     ] as const) {
       if (!Number.isFinite(value) || value < 0 || (name === 'timeout' && value === 0)) {
-        throw new RangeError(`lock ${name} must be a positive number of ms, not ${value}.`);
+        throw new ConfigError(`lock ${name} must be a positive number of ms, not ${value}.`);
       }
     }
     if (this.#lock !== null) {
       if ((await this.#lock) !== null) return;
     }
-    const key = this.#key;
-    if (key === null) return;
-    const store = await this.#context.store;
-    if (store.kind !== 'server' || store.lock === undefined) {
-      throw new NotSupported(`The ${store.name} store doesn't support session locks.`);
-    }
-    store.validateKey?.(key);
-    const pending = Promise.resolve(store.lock(key, { ttlMs: timeout, waitMs: wait }));
+    // Registered before any await, so a second lock() of this request waits for this one.
+    const pending = this.#takeLock(timeout, wait);
     this.#lock = pending;
     let held: StoreLock | null;
     try {
@@ -579,7 +576,9 @@ export class Session<Data extends object = SessionData> {
     }
     if (held === null) {
       this.#lock = null;
-      throw new LockTimeout(`Session ${key} stayed locked by another request for more than ${wait} ms.`);
+      throw new LockTimeout(
+        `Session ${this.#key} stayed locked by another request for more than ${wait} ms.`,
+      );
     }
     if (this.#finished) {
       // The response was finalized while the lock was being taken: nothing left to protect.
@@ -591,6 +590,18 @@ export class Session<Data extends object = SessionData> {
       this.#cache = null;
       this.#loading = null;
     }
+  }
+
+  async #takeLock(timeout: number, wait: number): Promise<StoreLock | null> {
+    const store = await this.#context.store;
+    if (store.kind !== 'server' || store.lock === undefined) {
+      throw new NotSupported(`The ${store.name} store doesn't support session locks.`);
+    }
+    const key = this.#key;
+    // A new session (no key yet) is known to no other request: nothing to exclude.
+    if (key === null) return NO_LOCK;
+    store.validateKey?.(key);
+    return store.lock(key, { ttlMs: timeout, waitMs: wait });
   }
 
   /** Whether this session holds (or is taking) a lock. */

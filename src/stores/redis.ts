@@ -2,7 +2,8 @@
  * The Redis store: Django's cache backend (spec §4.2) on Redis, Valkey or a Redis Cluster. Keys are
  * `prefix + sessionKey` (no separator), entries expire through Redis TTLs, and every operation is one
  * atomic command: create is `SET NX EX`, update is `SET XX EX` (so a deleted session is never
- * resurrected), load is `GET`.
+ * resurrected), load is `GET`, and a merging save's compare-and-swap is one Lua script (`EVALSHA`).
+ * Session locks are `SET <key>.lock <token> NX PX <ttl>`, released by a script that checks the token.
  *
  * Peer dependency: `redis` (node-redis v4 or v5), loaded on first use. Any other client (ioredis, Valkey
  * GLIDE ...) can be injected through {@link RedisStoreOptions.client}.

@@ -1,7 +1,8 @@
 /**
  * The store contract. A store moves opaque strings: sessionkit's core owns serialization, signing,
  * expiry policy and the save/create/update branching (Django's `SessionBase` semantics); a store only
- * answers "what is stored under this key", "insert if absent", "update if present" and "delete".
+ * answers "what is stored under this key", "insert if absent", "update if present" and "delete" — and,
+ * optionally, "update if it still holds what I loaded" (merge on save) and "lock this key".
  * @module
  */
 

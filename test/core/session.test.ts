@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StoreUnavailable } from '../../src/core/errors.js';
+import { ConfigError, StoreUnavailable } from '../../src/core/errors.js';
 import { createSessionManager } from '../../src/core/manager.js';
 import { createMemoryStore } from '../../src/stores/memory.js';
 import type { SessionStore } from '../../src/stores/types.js';
@@ -152,5 +152,41 @@ describe('Session', () => {
     expect(Object.keys(reloaded)).toEqual(['__proto__', 'c']);
     expect(Object.getPrototypeOf(reloaded)).toBe(Object.prototype);
     expect(({} as { x?: unknown }).x).toBeUndefined();
+  });
+
+  describe('lock', () => {
+    it('takes one lock when a request calls lock() twice at once', async () => {
+      const sessions = createSessionManager({ secretKey: SECRET, store: createMemoryStore() });
+      const first = sessions.open();
+      await first.set('n', 1);
+      await first.save();
+      const s = sessions.open(first.sessionKey);
+      await Promise.all([s.lock({ wait: 200 }), s.lock({ wait: 200 })]);
+      expect(s.locked).toBe(true);
+      await s.unlock();
+      expect(s.locked).toBe(false);
+    });
+
+    it('has nothing to lock for a new session, and refuses bad options', async () => {
+      const s = createSessionManager({ secretKey: SECRET, store: createMemoryStore() }).open();
+      await s.lock();
+      await s.unlock();
+      await expect(s.lock({ timeout: 0 })).rejects.toBeInstanceOf(ConfigError);
+      await expect(s.lock({ wait: -1 })).rejects.toBeInstanceOf(ConfigError);
+    });
+
+    it('is released by requestFinished once the response is finalized', async () => {
+      const sessions = createSessionManager({ secretKey: SECRET, store: createMemoryStore() });
+      const first = sessions.open();
+      await first.set('n', 1);
+      await first.save();
+      const a = sessions.open(first.sessionKey);
+      await a.lock();
+      a.requestFinished();
+      const b = sessions.open(first.sessionKey);
+      await b.lock({ wait: 1000 });
+      expect(b.locked).toBe(true);
+      await b.unlock();
+    });
   });
 });
