@@ -148,6 +148,7 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
     key: string,
     current: SessionData,
     loaded: ExpectedRecord,
+    known?: StoredSession,
   ): Promise<void> => {
     const own = ownChanges(current, decodeStored(loaded), session.changes());
     let data = current;
@@ -155,7 +156,9 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
       // The first retry follows at once: most conflicts come from a save that just finished.
       if (attempt > 1) await backoff(attempt - 1);
       const now = settings.now();
-      const stored = await store.load(key, new Date(now));
+      // What this process just wrote needs no reload (if another process wrote since, the
+      // compare-and-swap fails and the next attempt reloads).
+      const stored = attempt === 1 && known !== undefined ? known : await store.load(key, new Date(now));
       const newer = stored === null ? null : decodeStored(stored);
       if (
         stored === null ||
@@ -169,6 +172,7 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
       const record = recordOf(key, data);
       const outcome = await replace!(record, { data: stored.data, version: stored.version });
       if (outcome === 'ok') {
+        noteWritten(key, record);
         settle(session, record, data, false, true);
         return;
       }
@@ -187,7 +191,10 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
     loaded: ExpectedRecord,
     outcome: ReplaceOutcome,
   ): void | Promise<void> => {
-    if (outcome === 'ok') return settle(session, record, data, false, true);
+    if (outcome === 'ok') {
+      noteWritten(record.key, record);
+      return settle(session, record, data, false, true);
+    }
     if (outcome === 'missing') throw missing(record.key);
     return merge(session, record.key, data, loaded);
   };
@@ -198,15 +205,24 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
    * first compare-and-swap and merges at once, without the retries of a crowd racing for the record.
    */
   const saving = new Map<string, Promise<unknown>>();
+  /** The data the latest of those saves wrote, while saves of the key are in flight. */
+  const lastWritten = new Map<string, string>();
 
   /** Register `pending` as the latest save of `key` in flight, until it settles. */
   const queue = (key: string, pending: Promise<void>): Promise<void> => {
     const settled = pending.catch(() => {});
     saving.set(key, settled);
     void settled.then(() => {
-      if (saving.get(key) === settled) saving.delete(key);
+      if (saving.get(key) !== settled) return;
+      saving.delete(key);
+      lastWritten.delete(key);
     });
     return pending;
+  };
+
+  /** Remember what a save wrote, for the saves of the same key queued behind it. */
+  const noteWritten = (key: string, record: SessionRecord): void => {
+    if (saving.has(key)) lastWritten.set(key, record.data);
   };
 
   /**
@@ -252,7 +268,14 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
       if (previous === undefined) return compareAndSwap(session, key, data, loaded, true);
       return queue(
         key,
-        previous.then(() => compareAndSwap(session, key, data, loaded, false)),
+        previous.then(() => {
+          // A save of this process wrote after this request loaded: its compare-and-swap would fail,
+          // so it merges at once onto what that save wrote.
+          const last = lastWritten.get(key);
+          return last === undefined || last === loaded.data
+            ? compareAndSwap(session, key, data, loaded, false)
+            : merge(session, key, data, loaded, { data: last });
+        }),
       );
     }
     const record = recordOf(key, data);
