@@ -7,6 +7,7 @@ import { resolveStore } from '../stores/resolve.js';
 import type { AnyStore, ClearExpiredContext } from '../stores/types.js';
 import { createCodec, type SessionCodec, type SessionData } from './codec.js';
 import { NotSupported } from './errors.js';
+import { type Concurrency, checkConcurrency } from './merge.js';
 import { isStoredSessionExpired } from './persistence.js';
 import { Session, type SessionContext } from './session.js';
 import { type ResolvedSettings, resolveSettings, type SessionSettings } from './settings.js';
@@ -18,6 +19,16 @@ export const DEFAULT_STORE_URL = 'sqlite:./sessions.sqlite3';
 export interface SessionOptions extends SessionSettings {
   /** A store URL (`sqlite:./sessions.db`, `redis://127.0.0.1:6379` ...) or a store instance. @default 'sqlite:./sessions.sqlite3' */
   store?: string | AnyStore;
+  /**
+   * How parallel requests' saves of one session combine. `merge`: a save is a compare-and-swap on the
+   * record as the request loaded it; on a conflict the request's own changes (keys set, deleted, a
+   * `clear()`) are re-applied onto the newer record, so changes to different keys all survive.
+   * `last-write-wins`: the whole session is written, as Django does. Stores without a compare-and-swap
+   * (memcached, custom stores without `replace`) save last-write-wins either way; signed cookies cannot
+   * merge at all. See docs/concurrency.md.
+   * @default 'merge'
+   */
+  concurrency?: Concurrency;
 }
 
 /** Settings, codec and store of an application's sessions. */
@@ -31,14 +42,22 @@ export class SessionManager<Data extends object = SessionData> {
    * store declares `dataFormat: 'json'`.
    */
   readonly codec: SessionCodec;
+  /** How concurrent saves combine (the validated `concurrency` option). */
+  readonly concurrency: Concurrency;
   readonly #context: SessionContext;
 
   constructor(options: SessionOptions) {
     this.settings = resolveSettings(options);
+    this.concurrency = checkConcurrency(options.concurrency);
     const store = options.store ?? DEFAULT_STORE_URL;
     this.store = typeof store === 'string' ? resolveStore(store, this.settings) : store;
     this.codec = createCodec(this.settings, this.store.kind === 'server' ? this.store.dataFormat : 'django');
-    this.#context = { settings: this.settings, codec: this.codec, store: this.store };
+    this.#context = {
+      settings: this.settings,
+      codec: this.codec,
+      store: this.store,
+      concurrency: this.concurrency,
+    };
   }
 
   /** A lazy session for `sessionKey` (the cookie value, or nothing for a new visitor). No store call yet. */

@@ -5,11 +5,20 @@
  */
 
 import { dumps, loads } from '../signing/dumps.js';
-import type { AnyStore, CookieStore, SessionStore, StoredSession } from '../stores/types.js';
+import type {
+  AnyStore,
+  CookieStore,
+  ExpectedRecord,
+  ReplaceOutcome,
+  SessionRecord,
+  SessionStore,
+  StoredSession,
+} from '../stores/types.js';
 import { isPlainObject, type SessionData } from './codec.js';
 import { CookieTooLarge, CreateError, InvalidSessionKey, StoreUnavailable, UpdateError } from './errors.js';
 import { computeExpiryAge, computeExpiryDate, EXPIRY_KEY } from './expiry.js';
 import { generateSessionKey } from './keys.js';
+import { applyChanges, backoff, MAX_SAVE_ATTEMPTS, ownChanges, SaveConflict } from './merge.js';
 import type { Session, SessionContext } from './session.js';
 import { isThenable } from './thenable.js';
 
@@ -64,18 +73,34 @@ export function isStoredSessionExpired(
   return computeExpiryAge(fileStyleExpiry(data, stored.modifiedAt, cookieAge), nowMs, cookieAge) <= 0;
 }
 
+const missing = (key: string) =>
+  new UpdateError(`Session ${key} no longer exists; it was deleted while this request ran`);
+
 /** After a store's create/update: mark the session saved, or throw what Django raises. */
-function settle(session: Session, key: string, mustCreate: boolean, ok: boolean): void {
+function settle(
+  session: Session,
+  record: SessionRecord,
+  data: SessionData | null,
+  mustCreate: boolean,
+  ok: boolean,
+): void {
   if (!ok) {
-    if (mustCreate) throw new CreateError(`Session key ${key} already exists`);
-    throw new UpdateError(`Session ${key} no longer exists; it was deleted while this request ran`);
+    if (mustCreate) throw new CreateError(`Session key ${record.key} already exists`);
+    throw missing(record.key);
   }
+  // The next save of this request compares against what it wrote.
+  if (data !== null) session.noteStored(data, { data: record.data });
   session.markSaved();
 }
 
 /** Persistence for server-side stores. */
 export function serverSession(context: SessionContext, store: SessionStore): Persistence {
   const { settings, codec } = context;
+  // Merge on save needs the store's compare-and-swap; without it (or when opted out) saves overwrite.
+  const replace =
+    context.concurrency !== 'last-write-wins' && store.replace !== undefined
+      ? store.replace.bind(store)
+      : null;
 
   /** The data of what `store.load` found (`null`: nothing under the key). */
   const loaded = (
@@ -88,39 +113,179 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
       session.setKey(null);
       return {};
     }
-    // An empty file is Django's file-store placeholder for a session being created: no data yet.
-    const data = stored.data === '' ? {} : (codec.decode(stored.data) ?? {});
+    const data = decodeStored(stored);
     if (stored.expireDate === undefined && isStoredSessionExpired(stored, data, now, settings.cookieAge)) {
       return Promise.resolve(store.delete(key)).then(() => {
         session.setKey(null);
         return {};
       });
     }
+    if (replace !== null) session.noteStored(data, { data: stored.data, version: stored.version });
     return data;
   };
 
-  /** Write `data` under `key`: an atomic create or update, as Django's `save(must_create)`. */
+  // An empty file is Django's file-store placeholder for a session being created: no data yet.
+  const decodeStored = (stored: StoredSession): SessionData =>
+    stored.data === '' ? {} : (codec.decode(stored.data) ?? {});
+
+  const recordOf = (key: string, data: SessionData): SessionRecord => {
+    const now = settings.now();
+    const expiry = data[EXPIRY_KEY];
+    return {
+      key,
+      data: codec.encode(data),
+      expireDate: computeExpiryDate(expiry, now, settings.cookieAge),
+      maxAge: computeExpiryAge(expiry, now, settings.cookieAge),
+    };
+  };
+
+  /**
+   * Merge-on-save after a lost compare-and-swap: reload, re-apply this request's changes onto the newer
+   * record, and compare-and-swap again, a bounded number of times with a random pause in between.
+   */
+  const merge = async (
+    session: Session,
+    key: string,
+    current: SessionData,
+    loaded: ExpectedRecord,
+    known?: StoredSession,
+  ): Promise<void> => {
+    const own = ownChanges(current, decodeStored(loaded), session.changes());
+    let data = current;
+    for (let attempt = 1; attempt < MAX_SAVE_ATTEMPTS; attempt++) {
+      // The first retry follows at once: most conflicts come from a save that just finished.
+      if (attempt > 1) await backoff(attempt - 1);
+      const now = settings.now();
+      // What this process just wrote needs no reload (if another process wrote since, the
+      // compare-and-swap fails and the next attempt reloads).
+      const stored = attempt === 1 && known !== undefined ? known : await store.load(key, new Date(now));
+      const newer = stored === null ? null : decodeStored(stored);
+      if (
+        stored === null ||
+        newer === null ||
+        (stored.expireDate === undefined && isStoredSessionExpired(stored, newer, now, settings.cookieAge))
+      ) {
+        throw missing(key);
+      }
+      data = applyChanges(newer, own);
+      session.replaceCache(data);
+      const record = recordOf(key, data);
+      const outcome = await replace!(record, { data: stored.data, version: stored.version });
+      if (outcome === 'ok') {
+        noteWritten(key, record);
+        settle(session, record, data, false, true);
+        return;
+      }
+      if (outcome === 'missing') throw missing(key);
+    }
+    throw new SaveConflict(
+      `Session ${key} was saved by other requests ${MAX_SAVE_ATTEMPTS} times while this request tried to save it; nothing was written.`,
+    );
+  };
+
+  /** The first compare-and-swap's outcome: saved, or on to {@link merge}. */
+  const settleReplace = (
+    session: Session,
+    record: SessionRecord,
+    data: SessionData,
+    loaded: ExpectedRecord,
+    outcome: ReplaceOutcome,
+  ): void | Promise<void> => {
+    if (outcome === 'ok') {
+      noteWritten(record.key, record);
+      return settle(session, record, data, false, true);
+    }
+    if (outcome === 'missing') throw missing(record.key);
+    return merge(session, record.key, data, loaded);
+  };
+
+  /**
+   * Saves of a session key in flight in this process. A save waits for the one before it, so requests
+   * of this process never race each other's compare-and-swap: a save that follows another one loses its
+   * first compare-and-swap and merges at once, without the retries of a crowd racing for the record.
+   */
+  const saving = new Map<string, Promise<unknown>>();
+  /** The data the latest of those saves wrote, while saves of the key are in flight. */
+  const lastWritten = new Map<string, string>();
+
+  /** Register `pending` as the latest save of `key` in flight, until it settles. */
+  const queue = (key: string, pending: Promise<void>): Promise<void> => {
+    const settled = pending.catch(() => {});
+    saving.set(key, settled);
+    void settled.then(() => {
+      if (saving.get(key) !== settled) return;
+      saving.delete(key);
+      lastWritten.delete(key);
+    });
+    return pending;
+  };
+
+  /** Remember what a save wrote, for the saves of the same key queued behind it. */
+  const noteWritten = (key: string, record: SessionRecord): void => {
+    if (saving.has(key)) lastWritten.set(key, record.data);
+  };
+
+  /**
+   * One compare-and-swap of `data` against `loaded` (then merges on a conflict); synchronous when the
+   * store answers synchronously. `register`: record it as the key's save in flight (unless the caller
+   * already queued it).
+   */
+  const compareAndSwap = (
+    session: Session,
+    key: string,
+    data: SessionData,
+    loaded: ExpectedRecord,
+    register: boolean,
+  ): void | Promise<void> => {
+    const record = recordOf(key, data);
+    const outcome = replace!(record, loaded);
+    if (!isThenable(outcome)) {
+      // A synchronous store settles at once, unless the compare-and-swap lost: the merge that follows
+      // is queued like any save in flight.
+      const settled = settleReplace(session, record, data, loaded, outcome);
+      return register && settled instanceof Promise ? queue(key, settled) : settled;
+    }
+    const pending = Promise.resolve(outcome).then((answer) =>
+      settleReplace(session, record, data, loaded, answer),
+    );
+    return register ? queue(key, pending) : pending;
+  };
+
+  /**
+   * Write `data` under `key`: an atomic create or update, as Django's `save(must_create)`. With merge on,
+   * an update of data loaded from the store is a compare-and-swap against what was loaded.
+   */
   const write = (
     session: Session,
     key: string,
     data: SessionData,
     mustCreate: boolean,
   ): void | Promise<void> => {
-    const now = settings.now();
-    const expiry = data[EXPIRY_KEY];
-    const record = {
-      key,
-      data: codec.encode(data),
-      expireDate: computeExpiryDate(expiry, now, settings.cookieAge),
-      maxAge: computeExpiryAge(expiry, now, settings.cookieAge),
-    };
     store.validateKey?.(key);
+    const loaded = mustCreate || replace === null ? undefined : session.storedAs(data);
+    if (loaded !== undefined) {
+      const previous = saving.get(key);
+      if (previous === undefined) return compareAndSwap(session, key, data, loaded, true);
+      return queue(
+        key,
+        previous.then(() => {
+          // A save of this process wrote after this request loaded: its compare-and-swap would fail,
+          // so it merges at once onto what that save wrote.
+          const last = lastWritten.get(key);
+          return last === undefined || last === loaded.data
+            ? compareAndSwap(session, key, data, loaded, false)
+            : merge(session, key, data, loaded, { data: last });
+        }),
+      );
+    }
+    const record = recordOf(key, data);
     const written = mustCreate ? store.create(record) : store.update(record);
+    const tracked = replace === null ? null : data;
     // A store's pending answer may be any thenable: normalized to a native promise here, the core's
     // own sync/async checks (`instanceof Promise`) can rely on it.
     return isThenable(written)
-      ? Promise.resolve(written).then((ok) => settle(session, key, mustCreate, ok))
-      : settle(session, key, mustCreate, written);
+      ? Promise.resolve(written).then((ok) => settle(session, record, tracked, mustCreate, ok))
+      : settle(session, record, tracked, mustCreate, written);
   };
 
   const persistence: Persistence = {

@@ -4,9 +4,9 @@
  * request set or deleted ({@link Session.changes}) so a save can merge instead of overwrite.
  * @module
  */
-import type { AnyStore } from '../stores/types.js';
+import type { AnyStore, ExpectedRecord, StoreLock } from '../stores/types.js';
 import type { SessionCodec, SessionData } from './codec.js';
-import { SessionKeyMissing } from './errors.js';
+import { ConfigError, NotSupported, SessionKeyMissing } from './errors.js';
 import {
   computeExpiryAge,
   computeExpiryDate,
@@ -15,6 +15,7 @@ import {
   toStoredExpiry,
 } from './expiry.js';
 import { isValidSessionKey } from './keys.js';
+import { assignKey, type Concurrency, LockTimeout } from './merge.js';
 import { type Persistence, persistenceFor } from './persistence.js';
 import type { ResolvedSettings } from './settings.js';
 
@@ -30,7 +31,28 @@ export interface SessionContext {
   readonly settings: ResolvedSettings;
   readonly codec: SessionCodec;
   readonly store: AnyStore | Promise<AnyStore>;
+  /** How concurrent saves combine. @default 'merge' */
+  readonly concurrency?: Concurrency;
 }
+
+/** Options of {@link Session.lock}. */
+export interface LockOptions {
+  /**
+   * Longest time the lock is held, in ms: it is released by itself past this (also when the process
+   * holding it dies), so a crashed request cannot block the visitor for longer. @default 10000
+   */
+  timeout?: number;
+  /** Longest wait for the lock while another request holds it, in ms; then {@link LockTimeout}. @default 5000 */
+  wait?: number;
+}
+
+/** The "lock" of a session without a key: there is nothing to release. */
+const NO_LOCK: StoreLock = { release: async () => {} };
+
+/** Default {@link LockOptions.timeout}. */
+export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
+/** Default {@link LockOptions.wait}. */
+export const DEFAULT_LOCK_WAIT_MS = 5_000;
 
 /** Overrides for {@link Session.getExpiryAge} and {@link Session.getExpiryDate} (Django's kwargs). */
 export interface ExpiryOverrides {
@@ -94,6 +116,13 @@ export class Session<Data extends object = SessionData> {
   #deleted: string[] | null = null;
   #cleared = false;
   #persist: Persistence | null = null;
+  // What the store held when the data object `#storedFor` was loaded or last saved: a save compares
+  // against it (merge on save). Data that never came from the store (new, after clear()) has none.
+  #storedFor: SessionData | null = null;
+  #storedAs: ExpectedRecord | null = null;
+  // The lock this request holds (or is acquiring); `#finished` once the response was finalized.
+  #lock: Promise<StoreLock | null> | null = null;
+  #finished = false;
 
   /** Open a session; `sessionKey` (e.g. from the cookie) is dropped if shorter than 8 characters. */
   constructor(context: SessionContext, sessionKey?: string | null) {
@@ -159,6 +188,17 @@ export class Session<Data extends object = SessionData> {
   replaceCache(data: SessionData): void {
     this.#cache = data;
     this.#loading = null;
+  }
+
+  /** @internal Remember what the store holds for `data` (as loaded, or as just written). */
+  noteStored(data: SessionData, stored: ExpectedRecord): void {
+    this.#storedFor = data;
+    this.#storedAs = stored;
+  }
+
+  /** @internal What the store held for `data` when it was loaded or saved, if it came from the store. */
+  storedAs(data: SessionData): ExpectedRecord | undefined {
+    return data === this.#storedFor ? (this.#storedAs ?? undefined) : undefined;
   }
 
   /** @internal Forget the pending change set after a successful save. */
@@ -282,7 +322,7 @@ export class Session<Data extends object = SessionData> {
   }
 
   #store(data: SessionData, key: string, value: unknown): void {
-    data[key] = value;
+    assignKey(data, key, value);
     this.#markSet(key);
   }
 
@@ -325,7 +365,7 @@ export class Session<Data extends object = SessionData> {
   async setDefault<K extends keyof Data & string>(key: K, value: Data[K]): Promise<Data[K]> {
     const data = await this.#data();
     if (Object.hasOwn(data, key)) return data[key] as Data[K];
-    data[key] = value;
+    assignKey(data, key, value);
     this.#markSet(key);
     return value;
   }
@@ -334,7 +374,7 @@ export class Session<Data extends object = SessionData> {
   async update(values: Partial<Data>): Promise<void> {
     const data = await this.#data();
     for (const [key, value] of Object.entries(values)) {
-      data[key] = value;
+      assignKey(data, key, value);
       this.#noteSet(key);
     }
     this.modified = true;
@@ -445,7 +485,14 @@ export class Session<Data extends object = SessionData> {
    * expired key is discarded (fixation defence); tampered data gives `{}` and a logged warning.
    */
   async load(): Promise<Partial<Data>> {
-    return (await this.#loadNow()) as Partial<Data>;
+    // Not cached: what the next save compares against stays what the cached data was loaded from.
+    const [storedFor, storedAs] = [this.#storedFor, this.#storedAs];
+    try {
+      return (await this.#loadNow()) as Partial<Data>;
+    } finally {
+      this.#storedFor = storedFor;
+      this.#storedAs = storedAs;
+    }
   }
 
   /** Whether a session is stored under `key` (always `false` for signed cookies). */
@@ -489,5 +536,99 @@ export class Session<Data extends object = SessionData> {
   /** Move the data to a new key and delete the old record (use on login, against session fixation). */
   async cycleKey(): Promise<void> {
     await (await this.#persistence()).cycleKey(this as Session, await this.#data());
+  }
+
+  // ---- lock ------------------------------------------------------------------------------------------------
+
+  /**
+   * Hold this session's key exclusively — across processes sharing the store — until the response is
+   * finalized (after its save) or {@link unlock}. For handlers that read, compute and write a value
+   * that must not interleave with another request (a counter, a balance); merge on save already keeps
+   * changes to different keys without it. Data loaded before the lock and not changed is loaded again
+   * afterwards, so the handler reads what the previous holder saved. A session without a key yet
+   * (a new visitor) has nothing to lock: it resolves at once.
+   * @throws {LockTimeout} when another request holds the lock longer than `wait`.
+   * @throws {NotSupported} for a store without locks (memcached, signed cookies, custom stores without `lock`).
+   */
+  async lock(options: LockOptions = {}): Promise<void> {
+    const timeout = options.timeout ?? DEFAULT_LOCK_TIMEOUT_MS;
+    const wait = options.wait ?? DEFAULT_LOCK_WAIT_MS;
+    for (const [name, value] of [
+      ['timeout', timeout],
+      ['wait', wait],
+    ] as const) {
+      if (!Number.isFinite(value) || value < 0 || (name === 'timeout' && value === 0)) {
+        throw new ConfigError(`lock ${name} must be a positive number of ms, not ${value}.`);
+      }
+    }
+    if (this.#lock !== null) {
+      if ((await this.#lock) !== null) return;
+    }
+    // Registered before any await, so a second lock() of this request waits for this one.
+    const pending = this.#takeLock(timeout, wait);
+    this.#lock = pending;
+    let held: StoreLock | null;
+    try {
+      held = await pending;
+    } catch (error) {
+      this.#lock = null;
+      throw error;
+    }
+    if (held === null) {
+      this.#lock = null;
+      throw new LockTimeout(
+        `Session ${this.#key} stayed locked by another request for more than ${wait} ms.`,
+      );
+    }
+    if (this.#finished) {
+      // The response was finalized while the lock was being taken: nothing left to protect.
+      this.#lock = null;
+      await held.release();
+      return;
+    }
+    if (this.#cache !== null && !this.#modified) {
+      this.#cache = null;
+      this.#loading = null;
+    }
+  }
+
+  async #takeLock(timeout: number, wait: number): Promise<StoreLock | null> {
+    const store = await this.#context.store;
+    if (store.kind !== 'server' || store.lock === undefined) {
+      throw new NotSupported(`The ${store.name} store doesn't support session locks.`);
+    }
+    const key = this.#key;
+    // A new session (no key yet) is known to no other request: nothing to exclude.
+    if (key === null) return NO_LOCK;
+    store.validateKey?.(key);
+    return store.lock(key, { ttlMs: timeout, waitMs: wait });
+  }
+
+  /** Whether this session holds (or is taking) a lock. */
+  get locked(): boolean {
+    return this.#lock !== null;
+  }
+
+  /** Release the lock taken by {@link lock}, if any. Idempotent. */
+  async unlock(): Promise<void> {
+    const pending = this.#lock;
+    if (pending === null) return;
+    this.#lock = null;
+    const held = await pending.catch(() => null);
+    await held?.release();
+  }
+
+  /**
+   * @internal Called once by the HTTP layer when the response is finalized (after the save): releases
+   * the lock, in the background. A release failure is logged; the lock then expires by its timeout.
+   */
+  requestFinished(): void {
+    this.#finished = true;
+    if (this.#lock === null) return;
+    this.unlock().catch((error: unknown) => {
+      this.#context.settings.logger.warn('Session lock release failed; it expires by its timeout', {
+        error: String(error),
+      });
+    });
   }
 }

@@ -115,7 +115,20 @@ class RequestHandling implements RequestContext, DeferHeadersHooks {
   }
 
   beforeHeaders(res: ServerResponse): void | Promise<void> {
-    return finalize(this, res);
+    // The response is finalized: a lock taken through getSession(req).lock() is released after the save.
+    const core = this.current === null ? null : coreSessionOf(this.current);
+    let outcome: void | Promise<void>;
+    try {
+      outcome = finalize(this, res);
+    } catch (error) {
+      core?.requestFinished();
+      throw error;
+    }
+    if (outcome === undefined) {
+      core?.requestFinished();
+      return;
+    }
+    return outcome.finally(() => core?.requestFinished());
   }
 
   onError(error: unknown, res: ServerResponse): void {

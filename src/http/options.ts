@@ -95,7 +95,11 @@ class RequestSession<Data extends object> implements SessionHandle<Data> {
   }
 
   decide(response: ResponseInfo): FinalizeDecision {
-    this.#decision ??= decideFinalize(this.session, this.#context(response));
+    if (this.#decision === null) {
+      this.#decision = decideFinalize(this.session, this.#context(response));
+      // No save follows: the request is over for the session (a lock it took is released).
+      if (!this.#decision.save) this.session.requestFinished();
+    }
     return this.#decision;
   }
 
@@ -104,9 +108,12 @@ class RequestSession<Data extends object> implements SessionHandle<Data> {
       try {
         const { save, ...result } = this.decide(response);
         this.#promise = save
-          ? saveForResponse(this.session, this.#context(response), result)
+          ? saveForResponse(this.session, this.#context(response), result).finally(() =>
+              this.session.requestFinished(),
+            )
           : Promise.resolve(result);
       } catch (error) {
+        this.session.requestFinished();
         this.#promise = Promise.reject(error);
       }
     }

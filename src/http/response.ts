@@ -249,6 +249,10 @@ export async function finalizeSession<Data extends object>(
   session: Session<Data>,
   context: FinalizeContext,
 ): Promise<FinalizeResult> {
-  const { save, ...result } = decideFinalize(session, context);
-  return save ? saveForResponse(session, context, result) : result;
+  try {
+    const { save, ...result } = decideFinalize(session, context);
+    return save ? await saveForResponse(session, context, result) : result;
+  } finally {
+    session.requestFinished();
+  }
 }

@@ -10,7 +10,14 @@ import { consoleLogger, type Logger } from '../core/logger.js';
 import type { ResolvedSettings } from '../core/settings.js';
 import { CACHED_DB_KEY_PREFIX } from './_cache.js';
 import { resolveStore } from './resolve.js';
-import type { MaybePromise, SessionRecord, SessionStore, StoredSession } from './types.js';
+import type {
+  ExpectedRecord,
+  MaybePromise,
+  ReplaceOutcome,
+  SessionRecord,
+  SessionStore,
+  StoredSession,
+} from './types.js';
 
 export { CACHED_DB_KEY_PREFIX };
 
@@ -114,6 +121,20 @@ export function createCachedDbStore(options: CachedDbStoreOptions): SessionStore
       await quietly('Error saving to cache', false, () => cache.update(cacheRecord(record)));
       return true;
     },
+    ...(db.replace && {
+      // Compare-and-swap on the store of record. On a conflict or a missing row the cached copy is
+      // dropped, so the reload that follows reads the database, not a copy older than it.
+      async replace(record: SessionRecord, expected: ExpectedRecord): Promise<ReplaceOutcome> {
+        const outcome = await db.replace!(record, { data: expected.data });
+        if (outcome === 'ok') {
+          await quietly('Error saving to cache', false, () => cache.update(cacheRecord(record)));
+        } else {
+          await quietly('Error deleting from cache', undefined, () => cache.delete(record.key));
+        }
+        return outcome;
+      },
+    }),
+    ...(db.lock && { lock: db.lock.bind(db) }),
     // A failing cache delete propagates (as in Django): a cached copy would keep the session alive.
     async delete(key) {
       await db.delete(key);

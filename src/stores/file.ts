@@ -2,6 +2,11 @@
  * The file store (Django's `file` backend, spec §4.4): one file per session named cookie name + key in
  * one directory, written atomically (temp file + rename). Keys outside `[a-z0-9]` never reach the file
  * system, so a crafted cookie cannot escape the directory.
+ *
+ * Every write and delete of a session holds its lock file (`<file>.lock`, created with `O_EXCL`), so
+ * the check-then-rename of an update can never recreate a file a delete removed, and a
+ * compare-and-swap reads, compares and renames with no other sessionkit write in between. Django's
+ * own file backend does not take these locks.
  * @module
  */
 import { randomBytes } from 'node:crypto';
@@ -11,7 +16,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, InvalidSessionKey, StoreUnavailable } from '../core/errors.js';
 import { hasSafeKeyChars } from '../core/keys.js';
-import type { SessionRecord, SessionStore, StoredSession } from './types.js';
+import { lockToken, pollLock } from './_lock.js';
+import type { ReplaceOutcome, SessionRecord, SessionStore, StoredSession, StoreLock } from './types.js';
 
 /** Options of {@link createFileStore}. */
 export interface FileStoreOptions {
@@ -22,6 +28,20 @@ export interface FileStoreOptions {
 }
 
 const errno = (error: unknown): string | undefined => (error as NodeJS.ErrnoException)?.code;
+
+/** Longest file name most file systems accept, in bytes (keys and prefixes are ASCII). */
+const MAX_FILE_NAME = 255;
+/** Longest suffix the store adds to a session file's name (`_out_` + 12 hex digits of a temp file). */
+const LONGEST_SUFFIX = 17;
+
+/** Longest wait for a session file's write lock before the write fails with `StoreUnavailable`. */
+const WRITE_LOCK_WAIT_MS = 5000;
+
+/**
+ * Age past which a write lock is taken to be left over by a crashed process and removed: a write holds
+ * it for a read and a rename only.
+ */
+const STALE_WRITE_LOCK_MS = 10_000;
 
 /**
  * Create a file store.
@@ -46,6 +66,11 @@ export function createFileStore(options: FileStoreOptions = {}): SessionStore {
 
   const validateKey = (key: string): void => {
     if (!hasSafeKeyChars(key)) throw new InvalidSessionKey('Invalid characters in session key');
+    // A key too long for a file name (with the longest suffix the store adds) cannot be stored: for a
+    // load that is a missing session, as in Django, not a file-system error.
+    if (prefix.length + key.length + LONGEST_SUFFIX > MAX_FILE_NAME) {
+      throw new InvalidSessionKey(`Session key too long for a file name (${key.length} characters)`);
+    }
   };
   const fileOf = (key: string): string => {
     validateKey(key);
@@ -92,11 +117,90 @@ export function createFileStore(options: FileStoreOptions = {}): SessionStore {
     }
   }
 
+  /** Try once to create `lockFile` (`O_EXCL`) holding `content`; false when it exists. */
+  async function tryCreate(lockFile: string, content: string): Promise<boolean> {
+    try {
+      await writeFile(lockFile, content, { encoding: 'ascii', mode: 0o600, flag: 'wx' });
+      return true;
+    } catch (error) {
+      if (errno(error) === 'EEXIST') return false;
+      throw new StoreUnavailable(`Cannot create lock file ${lockFile}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** Run `operation` holding the write lock of `file`, so no other write or delete of it interleaves. */
+  async function locked<T>(file: string, operation: () => Promise<T>): Promise<T> {
+    const lockFile = `${file}.lock`;
+    const held = await pollLock(async () => {
+      if (await tryCreate(lockFile, String(process.pid))) return { release: async () => {} };
+      const info = await stat(lockFile).catch(() => null);
+      if (info !== null && Date.now() - info.mtimeMs > STALE_WRITE_LOCK_MS)
+        await unlink(lockFile).catch(() => {});
+      return null;
+    }, WRITE_LOCK_WAIT_MS);
+    if (held === null) {
+      throw new StoreUnavailable(
+        `Session file ${file} stayed locked for ${WRITE_LOCK_WAIT_MS} ms (${lockFile})`,
+      );
+    }
+    try {
+      return await operation();
+    } finally {
+      await unlink(lockFile).catch(() => {});
+    }
+  }
+
   async function save(record: SessionRecord, flag: 'wx' | 'r+'): Promise<boolean> {
     const file = fileOf(record.key);
-    if (!(await touch(file, flag))) return false;
-    await writeAtomically(file, record.data);
-    return true;
+    return locked(file, async () => {
+      if (!(await touch(file, flag))) return false;
+      await writeAtomically(file, record.data);
+      return true;
+    });
+  }
+
+  async function replace(record: SessionRecord, expected: string): Promise<ReplaceOutcome> {
+    const file = fileOf(record.key);
+    return locked(file, async () => {
+      const stored = await read(file);
+      if (stored === null) return 'missing';
+      if (stored.data !== expected) return 'conflict';
+      await writeAtomically(file, record.data);
+      return 'ok';
+    });
+  }
+
+  /**
+   * A session lock: `<file>.session-lock` holds the holder's token and its expiry time; a lock past
+   * its expiry (its holder died or forgot it) is removed by the next request that wants it.
+   */
+  async function sessionLock(key: string, ttlMs: number, waitMs: number): Promise<StoreLock | null> {
+    const lockFile = `${fileOf(key)}.session-lock`;
+    const token = lockToken();
+    const owner = async (): Promise<[token: string, expires: number] | null> => {
+      const text = await readFile(lockFile, 'ascii').catch(() => null);
+      if (text === null) return null;
+      const [holder = '', expires = ''] = text.split(' ');
+      return [holder, expires === '' ? Number.NaN : Number(expires)];
+    };
+    return pollLock(async () => {
+      if (await tryCreate(lockFile, `${token} ${Date.now() + ttlMs}`)) {
+        return {
+          async release() {
+            if ((await owner())?.[0] === token) await unlink(lockFile).catch(() => {});
+          },
+        };
+      }
+      const current = await owner();
+      // An empty or partial file is a lock being written right now: live (unless left over for long).
+      const expires = Number.isFinite(current?.[1])
+        ? (current?.[1] ?? 0)
+        : ((await stat(lockFile).catch(() => null))?.mtimeMs ?? 0) + STALE_WRITE_LOCK_MS;
+      if (current !== null && expires <= Date.now()) await unlink(lockFile).catch(() => {});
+      return null;
+    }, waitMs);
   }
 
   return {
@@ -111,8 +215,11 @@ export function createFileStore(options: FileStoreOptions = {}): SessionStore {
     },
     create: (record) => save(record, 'wx'),
     update: (record) => save(record, 'r+'),
+    replace: (record, expected) => replace(record, expected.data),
+    lock: (key, { ttlMs, waitMs }) => sessionLock(key, ttlMs, waitMs),
     async delete(key) {
-      await unlink(fileOf(key)).catch(() => {});
+      const file = fileOf(key);
+      await locked(file, () => unlink(file).catch(() => {}));
     },
     async clearExpired(context) {
       const names = (await readdir(directory)).filter((name) => name.startsWith(prefix));

@@ -16,6 +16,7 @@ import { ConfigError, InvalidSessionKey } from '../core/errors.js';
 import { CACHE_KEY_PREFIX, parseCacheUrl } from './_cache.js';
 import { checkDataFormat, loadPeer, withTimeout } from './_shared.js';
 import { createHashRing } from './hash-ring.js';
+import { getWithCas, type PerformingClient, writeWithCas } from './memcached-cas.js';
 import type { DataFormat, SessionRecord, SessionStore } from './types.js';
 
 /** Options of {@link createMemcachedStore}. */
@@ -104,15 +105,32 @@ export function createMemcachedStore(options: MemcachedStoreOptions = {}): Sessi
     const { value } = await call(key, (c) => c.get(key));
     return value === null ? null : value.toString('utf8');
   };
+  /** The client as one that sends raw requests (memjs 1.x), or `null` if this memjs cannot. */
+  const performing = (client: unknown): PerformingClient | null =>
+    typeof (client as Partial<PerformingClient>).perform === 'function' ? (client as PerformingClient) : null;
+  /** A zero CAS unique means memcached runs without CAS (`-C`): a "CAS" write would then be unconditional. */
+  const NO_CAS = '0000000000000000';
 
   return {
     kind: 'server',
     name: 'memcached',
     dataFormat,
     // Expiry is memcached's (wall clock): a hit is live, so no expireDate is returned.
+    // The CAS unique comes along as the record's version: the compare-and-swap of a save then costs
+    // one round trip.
     async load(key) {
-      const data = await read(prefix + key);
-      return data === null ? null : { data };
+      const full = prefix + key;
+      if (!isValidMemcachedKey(full)) return null;
+      return call(full, async (c) => {
+        const raw = performing(c);
+        if (raw === null) {
+          const { value } = await c.get(full);
+          return value === null ? null : { data: value.toString('utf8') };
+        }
+        const found = await getWithCas(raw, full);
+        if (found === null) return null;
+        return found.cas === NO_CAS ? { data: found.value } : { data: found.value, version: found.cas };
+      });
     },
     async exists(key) {
       return (await read(prefix + key)) !== null;
@@ -127,6 +145,27 @@ export function createMemcachedStore(options: MemcachedStoreOptions = {}): Sessi
       const key = writableKey(record);
       if (record.maxAge <= 0) return call(key, (c) => c.delete(key));
       return call(key, (c) => c.replace(key, record.data, { expires: memcachedExpiry(record.maxAge) }));
+    },
+    async replace(record, expected) {
+      const key = writableKey(record);
+      const expires = record.maxAge <= 0 ? null : memcachedExpiry(record.maxAge);
+      return call(key, async (c) => {
+        const raw = performing(c);
+        if (raw === null) throw new Error('This memjs version cannot send CAS requests');
+        let cas = expected.version;
+        if (cas === undefined) {
+          const found = await getWithCas(raw, key);
+          if (found === null) return 'missing';
+          if (found.value !== expected.data) return 'conflict';
+          cas = found.cas;
+        }
+        if (cas === NO_CAS) {
+          // memcached without CAS: last-write-wins, still never resurrecting a deleted session.
+          if (expires === null) return (await c.delete(key)) ? 'ok' : 'missing';
+          return (await c.replace(key, record.data, { expires })) ? 'ok' : 'missing';
+        }
+        return writeWithCas(raw, key, record.data, expires, cas);
+      });
     },
     async set(record) {
       const key = writableKey(record);

@@ -7,12 +7,18 @@
  */
 import { LRUCache } from 'lru-cache';
 import { ConfigError } from '../core/errors.js';
+import { consoleLogger, type Logger } from '../core/logger.js';
+import { createLocalLocks } from './_lock.js';
 import { checkDataFormat } from './_shared.js';
 import type { ClearExpiredContext, DataFormat, SessionRecord, SessionStore, StoredSession } from './types.js';
 
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
-  /** Most sessions kept; older ones are evicted (least recently used first). @default 10000 */
+  /**
+   * Most sessions kept; past it the least recently used are evicted (that visitor is logged out), with
+   * one warning to `logger` the first time. The memory store is for development and single-process apps:
+   * size `max` for every visitor you must keep, anonymous first visits included. @default 10000
+   */
   max?: number;
   /**
    * How session data is kept. `json` (unsigned serializer text) is the fastest and safe in process
@@ -20,6 +26,8 @@ export interface MemoryStoreOptions {
    * hold. @default 'json'
    */
   dataFormat?: DataFormat;
+  /** Told once (a warning) when the store first evicts a session to stay within `max`. @default console */
+  logger?: Logger;
 }
 
 interface Entry {
@@ -43,7 +51,18 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
     throw new ConfigError(`memory store max must be a positive integer, not ${max}.`);
   const dataFormat = checkDataFormat(options.dataFormat, 'json', 'memory');
   // Expiry is checked here, not with lru-cache's TTLs: cheaper per request, same semantics.
-  const cache = new LRUCache<string, Entry>({ max });
+  let evicting = false;
+  const cache = new LRUCache<string, Entry>({
+    max,
+    dispose(_entry, _key, reason) {
+      if (reason !== 'evict' || evicting) return;
+      evicting = true;
+      (options.logger ?? consoleLogger).warn(
+        'Memory session store is full: evicting the least recently used sessions (raise max, or use a shared store)',
+        { max },
+      );
+    },
+  });
 
   /** Store `record`, into `existing` (its live entry) when there is one; `maxAge <= 0` deletes it. */
   const put = (record: SessionRecord, existing?: Entry): void => {
@@ -96,6 +115,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
       put(record, entry);
       return true;
     },
+    // Synchronous, so no other save can run between the compare and the write.
+    replace(record, expected) {
+      const entry = alive(record.key, cache.get(record.key));
+      if (entry === undefined) return 'missing';
+      if (entry.data !== expected.data) return 'conflict';
+      put(record, entry);
+      return 'ok';
+    },
+    lock: createLocalLocks(),
     async set(record) {
       put(record);
     },

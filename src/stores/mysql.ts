@@ -4,13 +4,15 @@
  * dependency, loaded only when this store is created.
  * @module
  */
-import type { Pool, PoolOptions, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { Pool, PoolConnection, PoolOptions, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { ConfigError } from '../core/errors.js';
 import { redactUrl } from './_redact.js';
+import { connectionLock } from './_lock.js';
 import { DJANGO_SESSION_TABLE, loadPeer, toSqliteDatetime } from './_shared.js';
 import {
   createSqlStore,
   expireIndexName,
+  lockId,
   parseUrlOrPool,
   resolveSqlOptions,
   type SqlDriver,
@@ -155,6 +157,34 @@ export function createMysqlStore(options: MysqlStoreOptions): SessionStore {
         [data, utc(expireDate), key],
       );
       return matchedRows(result) > 0;
+    },
+    async replace({ key, data, expireDate }, expected) {
+      // Compared as bytes: the column's collation may ignore case or trailing spaces.
+      const result = await query<ResultSetHeader>(
+        `UPDATE ${t} SET session_data = ?, expire_date = ? WHERE session_key = ? AND CAST(session_data AS BINARY) = CAST(? AS BINARY)`,
+        [data, utc(expireDate), key, expected],
+      );
+      if (matchedRows(result) > 0) return 'ok';
+      return (await driver.exists(key)) ? 'conflict' : 'missing';
+    },
+    // GET_LOCK belongs to the connection that took it (released when it closes, so with the process):
+    // the connection is held until release.
+    lock(key, lockOptions) {
+      const name = `sessionkit:${lockId(table, key).toString(16)}`;
+      return connectionLock<PoolConnection>(
+        {
+          connect: () => pool.getConnection(),
+          tryLock: async (conn) => {
+            const [rows] = await conn.query<RowDataPacket[]>('SELECT GET_LOCK(?, 0) AS got', [name]);
+            return Number(rows[0]?.got) === 1;
+          },
+          unlock: async (conn) => {
+            await conn.query('SELECT RELEASE_LOCK(?)', [name]);
+          },
+          release: (conn, broken) => (broken ? conn.destroy() : conn.release()),
+        },
+        lockOptions,
+      );
     },
     async delete(key) {
       await query<ResultSetHeader>(`DELETE FROM ${t} WHERE session_key = ?`, [key]);

@@ -4,12 +4,14 @@
  * when this store is created.
  * @module
  */
-import type { Pool, PoolConfig } from 'pg';
+import type { Pool, PoolClient, PoolConfig } from 'pg';
 import { consoleLogger, type Logger } from '../core/logger.js';
+import { connectionLock } from './_lock.js';
 import { DJANGO_SESSION_TABLE, loadPeer } from './_shared.js';
 import {
   createSqlStore,
   expireIndexName,
+  lockId,
   parseUrlOrPool,
   resolveSqlOptions,
   type SqlDriver,
@@ -74,13 +76,10 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
   const settings = resolveSqlOptions(options, parsed?.options ?? {}, 63);
   const { table, timeoutMs } = settings;
 
-  let pool: Pool;
   const ownsPool = !options.pool;
-  if (options.pool) {
-    pool = options.pool;
-  } else {
+  const openPool = (): Pool => {
     const pg = loadPeer<typeof import('pg')>('pg', 'postgres');
-    pool = new pg.Pool({
+    const opened = new pg.Pool({
       connectionString: parsed!.url.href,
       max: settings.poolSize,
       connectionTimeoutMillis: timeoutMs,
@@ -91,10 +90,15 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
     });
     // Without a listener, an idle connection dropped by the server would crash the process.
     const logger = options.logger ?? consoleLogger;
-    pool.on('error', (error) =>
+    opened.on('error', (error) =>
       logger.warn('PostgreSQL session store: idle connection lost', { error: error.message }),
     );
-  }
+    return opened;
+  };
+  const pool: Pool = options.pool ?? openPool();
+  // Session locks hold a connection each for as long as they are held: a pool of their own (opened on
+  // first use) keeps them from starving the session queries. An injected pool serves both.
+  let lockPool: Pool | null = options.pool ?? null;
   let closed = false;
 
   const t = `"${table}"`;
@@ -125,6 +129,34 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
         [key, data, expireDate.toISOString()],
       );
       return rowCount === 1;
+    },
+    async replace({ key, data, expireDate }, expected) {
+      const { rowCount } = await pool.query(
+        `UPDATE ${t} SET session_data = $2, expire_date = $3 WHERE session_key = $1 AND session_data = $4`,
+        [key, data, expireDate.toISOString(), expected],
+      );
+      if (rowCount === 1) return 'ok';
+      return (await driver.exists(key)) ? 'conflict' : 'missing';
+    },
+    // A session-level advisory lock on a connection held until release: PostgreSQL drops it when the
+    // connection ends, so it dies with the process.
+    lock(key, lockOptions) {
+      const id = lockId(table, key).toString();
+      lockPool ??= openPool();
+      const locks = lockPool;
+      return connectionLock<PoolClient>(
+        {
+          connect: () => locks.connect(),
+          tryLock: async (client) =>
+            (await client.query<{ got: boolean }>('SELECT pg_try_advisory_lock($1) AS got', [id])).rows[0]
+              ?.got === true,
+          unlock: async (client) => {
+            await client.query('SELECT pg_advisory_unlock($1)', [id]);
+          },
+          release: (client, broken) => client.release(broken),
+        },
+        lockOptions,
+      );
     },
     async delete(key) {
       await pool.query(`DELETE FROM ${t} WHERE session_key = $1`, [key]);
@@ -159,7 +191,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
       if (ownsPool && !closed) {
         closed = true;
         // A connection that never opened rejects end() with its connect error: nothing left to release.
-        await pool.end().catch(() => {});
+        await Promise.all([pool.end().catch(() => {}), lockPool?.end().catch(() => {})]);
       }
     },
   };

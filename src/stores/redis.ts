@@ -2,19 +2,22 @@
  * The Redis store: Django's cache backend (spec §4.2) on Redis, Valkey or a Redis Cluster. Keys are
  * `prefix + sessionKey` (no separator), entries expire through Redis TTLs, and every operation is one
  * atomic command: create is `SET NX EX`, update is `SET XX EX` (so a deleted session is never
- * resurrected), load is `GET`.
+ * resurrected), load is `GET`, and a merging save's compare-and-swap is one Lua script (`EVALSHA`).
+ * Session locks are `SET <key>.lock <token> NX PX <ttl>`, released by a script that checks the token.
  *
  * Peer dependency: `redis` (node-redis v4 or v5), loaded on first use. Any other client (ioredis, Valkey
  * GLIDE ...) can be injected through {@link RedisStoreOptions.client}.
  * @module
  */
+import { createHash } from 'node:crypto';
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { CACHE_KEY_PREFIX, parseCacheUrl } from './_cache.js';
 import { quoteUrl } from './_redact.js';
+import { lockToken, pollLock } from './_lock.js';
 import { checkDataFormat, withTimeout } from './_shared.js';
 import { type LazyRedisClient, lazyNodeRedis } from './redis-client.js';
-import type { DataFormat, SessionRecord, SessionStore } from './types.js';
+import type { DataFormat, ReplaceOutcome, SessionRecord, SessionStore } from './types.js';
 
 export { CACHE_KEY_PREFIX };
 
@@ -41,6 +44,9 @@ export interface RedisSetOptions {
  *     NX ? io.set(key, value, 'EX', EX, 'NX') : XX ? io.set(key, value, 'EX', EX, 'XX') : io.set(key, value, 'EX', EX),
  *   exists: (key) => io.exists(key),
  *   del: (key) => io.del(key),
+ *   // Optional, for merge on save and session locks:
+ *   evalSha: (sha, { keys, arguments: args }) => io.evalsha(sha, keys.length, ...keys, ...args),
+ *   eval: (script, { keys, arguments: args }) => io.eval(script, keys.length, ...keys, ...args),
  * };
  * const store = createRedisStore({ client });
  */
@@ -53,6 +59,19 @@ export interface RedisLikeClient {
   exists(key: string): Promise<number>;
   /** `DEL key`: how many keys were deleted. */
   del(key: string): Promise<number>;
+  /**
+   * `EVALSHA sha1 numkeys key... arg...` (node-redis form). With {@link eval}, enables merge on save
+   * (a compare-and-swap script) and session locks; a client without them saves last-write-wins.
+   */
+  evalSha?(sha1: string, options: RedisScriptOptions): Promise<unknown>;
+  /** `EVAL script numkeys key... arg...` (node-redis form): the fallback when Redis answers `NOSCRIPT`. */
+  eval?(script: string, options: RedisScriptOptions): Promise<unknown>;
+}
+
+/** Keys and arguments of a script call, in node-redis v4/v5 form. */
+export interface RedisScriptOptions {
+  keys: string[];
+  arguments: string[];
 }
 
 /** Options shared by {@link createRedisStore} and {@link createRedisClusterStore}. */
@@ -107,7 +126,14 @@ export function createRedisStore(options: RedisStoreOptions = {}): SessionStore 
   const { client } = options;
   if (client) {
     if (options.url) throw new ConfigError('Give the Redis store either url or client, not both.');
-    return redisSessionStore('redis', { get: async () => client, close: async () => {} }, options, timeoutMs);
+    const scripts = typeof client.evalSha === 'function' && typeof client.eval === 'function';
+    return redisSessionStore(
+      'redis',
+      { get: async () => client, close: async () => {} },
+      options,
+      timeoutMs,
+      scripts,
+    );
   }
   const url = options.url ?? 'redis://127.0.0.1:6379';
   let protocol: string;
@@ -173,12 +199,53 @@ export function createRedisStoreFromUrl(url: string, settings: { logger?: Logger
   return createRedisStore({ ...common, url: parsed.base });
 }
 
+/** A Lua script and its SHA-1 (EVALSHA's name for it). */
+interface Script {
+  source: string;
+  sha: string;
+}
+
+const script = (source: string): Script => ({
+  source,
+  sha: createHash('sha1').update(source).digest('hex'),
+});
+
+/**
+ * Compare-and-swap in one round trip: KEYS[1] the session, ARGV the expected data, the new data and
+ * the TTL (0: delete). Answers 0 (missing), 1 (conflict) or 2 (written).
+ */
+const REPLACE = script(`local current = redis.call('GET', KEYS[1])
+if not current then return 0 end
+if current ~= ARGV[1] then return 1 end
+if ARGV[3] == '0' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) end
+return 2`);
+
+/** Take a lock: KEYS[1] the lock, ARGV the holder's token and the lifetime in ms. */
+const LOCK = script(`return redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])`);
+
+/** Release a lock only if the token still holds it (an expired lock may have a new holder). */
+const UNLOCK = script(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`);
+
+const REPLACE_OUTCOMES: readonly ReplaceOutcome[] = ['missing', 'conflict', 'ok'];
+
+/** EVALSHA, and EVAL when the server does not have the script cached yet (`NOSCRIPT`, e.g. after a restart). */
+async function runScript(client: RedisLikeClient, { source, sha }: Script, options: RedisScriptOptions) {
+  try {
+    return await client.evalSha!(sha, options);
+  } catch (error) {
+    if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
+    return client.eval!(source, options);
+  }
+}
+
 /** Django cache semantics over any {@link RedisLikeClient}: one command per operation. */
 function redisSessionStore(
   name: string,
   source: LazyRedisClient,
   options: RedisCommonOptions,
   timeoutMs: number,
+  scripts = true,
 ): SessionStore {
   const prefix = options.prefix ?? CACHE_KEY_PREFIX;
   const dataFormat = checkDataFormat(options.dataFormat, 'django', name);
@@ -216,6 +283,33 @@ function redisSessionStore(
       if (record.maxAge <= 0) await call((c) => c.del(key));
       else await call((c) => c.set(key, record.data, { EX: ttl(record) }));
     },
+    ...(scripts &&
+      ({
+        async replace(record, expected) {
+          const ttl = record.maxAge <= 0 ? '0' : String(Math.max(1, Math.ceil(record.maxAge)));
+          const answer = await call((c) =>
+            runScript(c, REPLACE, {
+              keys: [prefix + record.key],
+              arguments: [expected.data, record.data, ttl],
+            }),
+          );
+          return REPLACE_OUTCOMES[Number(answer)] ?? 'conflict';
+        },
+        lock(key, { ttlMs, waitMs }) {
+          const lockKey = `${prefix}${key}.lock`;
+          const px = String(Math.max(1, Math.ceil(ttlMs)));
+          return pollLock(async () => {
+            const token = lockToken();
+            const got = await call((c) => runScript(c, LOCK, { keys: [lockKey], arguments: [token, px] }));
+            if (got === null || got === undefined) return null;
+            return {
+              async release() {
+                await call((c) => runScript(c, UNLOCK, { keys: [lockKey], arguments: [token] }));
+              },
+            };
+          }, waitMs);
+        },
+      } satisfies Pick<SessionStore, 'replace' | 'lock'>)),
     async delete(key) {
       await call((c) => c.del(prefix + key));
     },

@@ -45,8 +45,12 @@ const stripQuery = (text: string): string => (text.includes('?') ? text.slice(0,
 
 /** Store factories by URL scheme (without the colon). */
 export const storeFactories: Record<string, StoreFactory> = {
-  memory: (url) =>
-    createMemoryStore({ max: intParam(url, 'max'), dataFormat: stringParam(url, 'format') as DataFormat }),
+  memory: (url, settings) =>
+    createMemoryStore({
+      max: intParam(url, 'max'),
+      dataFormat: stringParam(url, 'format') as DataFormat,
+      logger: settings.logger,
+    }),
   sqlite: (url) => createSqliteStore({ path: stripQuery(afterScheme(url)) || ':memory:' }),
   file: (url, settings) =>
     createFileStore({

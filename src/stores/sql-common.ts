@@ -3,6 +3,7 @@
  * index names, key validation, and the store shell (timeouts, auto-creation, batched `clearExpired`).
  * @module
  */
+import { createHash } from 'node:crypto';
 import { ConfigError, InvalidSessionKey, StoreUnavailable } from '../core/errors.js';
 import { quoteUrl } from './_redact.js';
 import {
@@ -12,7 +13,14 @@ import {
   fromSqliteDatetime,
   withTimeout,
 } from './_shared.js';
-import type { SessionRecord, SessionStore, StoredSession } from './types.js';
+import type {
+  ReplaceOutcome,
+  SessionRecord,
+  SessionStore,
+  StoredSession,
+  StoreLock,
+  StoreLockOptions,
+} from './types.js';
 
 /** Options every server SQL store accepts. */
 export interface SqlStoreOptions {
@@ -193,6 +201,11 @@ export function validateSqlKey(key: string): void {
   }
 }
 
+/** A 64-bit number naming the lock of `key` in `table`, for databases whose named locks take integers. */
+export function lockId(table: string, key: string): bigint {
+  return createHash('sha256').update(`sessionkit:${table}:${key}`).digest().readBigInt64BE(0);
+}
+
 /** A Date from a driver value: a `Date`, or datetime text as PostgreSQL/MySQL print it (UTC unless it has an offset). */
 export function toUtcDate(value: unknown): Date {
   if (value instanceof Date) return value;
@@ -214,6 +227,10 @@ export interface SqlDriver {
   insert(record: SessionRecord): Promise<boolean>;
   /** Update an existing row; false when none matched (even if the values were unchanged). */
   update(record: SessionRecord): Promise<boolean>;
+  /** Update the row only if its `session_data` is still `expected` (compared byte for byte). */
+  replace(record: SessionRecord, expected: string): Promise<ReplaceOutcome>;
+  /** Take the database's named lock for `key` on a connection held until release. */
+  lock(key: string, options: StoreLockOptions): Promise<StoreLock | null>;
   /** Delete the row for `key`. */
   delete(key: string): Promise<void>;
   /** Rows with `expire_date < now`. */
@@ -269,6 +286,12 @@ export function createSqlStore(driver: SqlDriver, options: ResolvedSqlOptions): 
     exists: (key) => run(() => driver.exists(key)),
     create: (record) => run(() => driver.insert(record)),
     update: (record) => run(() => driver.update(record)),
+    replace: (record, expected) => run(() => driver.replace(record, expected.data)),
+    // Not bounded by timeoutMs: waiting for a lock is the point; the driver bounds each statement.
+    async lock(key, lockOptions) {
+      if (options.createTable) await ensureTable();
+      return driver.lock(key, lockOptions);
+    },
     delete: (key) => run(() => driver.delete(key)),
     async clearExpired(context) {
       const total = await run(() => driver.countExpired(context.now));

@@ -5,6 +5,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { StoreUnavailable } from '../core/errors.js';
+import { createLocalLocks } from './_lock.js';
 import {
   CLEAR_BATCH_SIZE,
   DJANGO_EXPIRE_INDEX,
@@ -62,6 +63,9 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SessionStor
       ),
       update: conn.prepare<[string, string, string]>(
         `UPDATE ${t} SET session_data = ?, expire_date = ? WHERE session_key = ?`,
+      ),
+      replace: conn.prepare<[string, string, string, string]>(
+        `UPDATE ${t} SET session_data = ?, expire_date = ? WHERE session_key = ? AND session_data = ?`,
       ),
       delete: conn.prepare<[string]>(`DELETE FROM ${t} WHERE session_key = ?`),
       countExpired: conn.prepare<[string]>(`SELECT count(*) FROM ${t} WHERE expire_date < ?`).pluck(),
@@ -136,6 +140,21 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SessionStor
         (s) => s.update.run(record.data, toSqliteDatetime(record.expireDate), record.key).changes === 1,
       );
     },
+    // One statement, so atomic also against other processes on the same file; the existence check only
+    // runs when it wrote nothing (to tell a conflict from a deleted session).
+    async replace(record, expected) {
+      return run((s) => {
+        const { changes } = s.replace.run(
+          record.data,
+          toSqliteDatetime(record.expireDate),
+          record.key,
+          expected.data,
+        );
+        if (changes === 1) return 'ok';
+        return s.exists.get(record.key) === undefined ? 'missing' : 'conflict';
+      });
+    },
+    lock: createLocalLocks(),
     async delete(key) {
       run((s) => s.delete.run(key));
     },

@@ -1,7 +1,8 @@
 /**
  * The store contract. A store moves opaque strings: sessionkit's core owns serialization, signing,
  * expiry policy and the save/create/update branching (Django's `SessionBase` semantics); a store only
- * answers "what is stored under this key", "insert if absent", "update if present" and "delete".
+ * answers "what is stored under this key", "insert if absent", "update if present" and "delete" — and,
+ * optionally, "update if it still holds what I loaded" (merge on save) and "lock this key".
  * @module
  */
 
@@ -31,6 +32,39 @@ export interface StoredSession {
    * derives the expiry as Django's file backend does (`_session_expiry`, else mtime + cookie age).
    */
   modifiedAt?: Date;
+  /**
+   * An opaque version token of this record, for stores whose compare-and-swap works on versions
+   * rather than on the data itself (memcached's CAS unique). Handed back in {@link ExpectedRecord}.
+   */
+  version?: string;
+}
+
+/** What a compare-and-swap expects to find: the record as this request loaded (or last wrote) it. */
+export interface ExpectedRecord {
+  /** The stored data exactly as loaded. */
+  data: string;
+  /** The {@link StoredSession.version} it was loaded with, when the store gives one. */
+  version?: string;
+}
+
+/**
+ * The answer of {@link SessionStore.replace}: written (`ok`), the record holds other data than
+ * expected (`conflict`, nothing written), or there is no record (`missing`, nothing written).
+ */
+export type ReplaceOutcome = 'ok' | 'conflict' | 'missing';
+
+/** Options of {@link SessionStore.lock}. */
+export interface StoreLockOptions {
+  /** How long the lock lives at most, in ms: it expires by itself past this, even if its holder died. */
+  ttlMs: number;
+  /** How long to wait for a lock someone else holds, in ms (0: try once). */
+  waitMs: number;
+}
+
+/** A lock held on one session key. */
+export interface StoreLock {
+  /** Release the lock if this holder still owns it (a lock that expired meanwhile is left alone). Idempotent. */
+  release(): Promise<void>;
 }
 
 /** A session record handed to {@link SessionStore.create} and {@link SessionStore.update}. */
@@ -91,6 +125,18 @@ export interface SessionStore {
   create(record: SessionRecord): MaybePromise<boolean>;
   /** Update `record` only if its key exists. Resolves `false` when it does not (never resurrects). */
   update(record: SessionRecord): MaybePromise<boolean>;
+  /**
+   * Compare-and-swap: write `record` only if the record under its key still holds `expected` (the data
+   * this request loaded, or its version token), atomically. Optional: a store without it saves
+   * last-write-wins (see `concurrency` in the manager's options). Never creates a record.
+   */
+  replace?(record: SessionRecord, expected: ExpectedRecord): MaybePromise<ReplaceOutcome>;
+  /**
+   * Take an exclusive lock on a session key, shared by every process using the store. Resolves `null`
+   * when another holder keeps it longer than `options.waitMs`. Optional: `session.lock()` throws
+   * `NotSupported` for a store without it.
+   */
+  lock?(key: string, options: StoreLockOptions): Promise<StoreLock | null>;
   /**
    * Unconditional write (insert or overwrite), used by the cached-db store to fill its cache. Optional:
    * the core never calls it, because a plain save must never overwrite (create) or resurrect (update).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StoreUnavailable } from '../../src/core/errors.js';
+import { ConfigError, StoreUnavailable } from '../../src/core/errors.js';
 import { createSessionManager } from '../../src/core/manager.js';
 import { createMemoryStore } from '../../src/stores/memory.js';
 import type { SessionStore } from '../../src/stores/types.js';
@@ -20,6 +20,7 @@ function counting(store: SessionStore) {
     exists: log('exists', store.exists),
     create: log('create', store.create),
     update: log('update', store.update),
+    ...(store.replace && { replace: log('replace', store.replace) }),
     delete: log('delete', store.delete),
   };
   return { store: wrapped, calls };
@@ -57,9 +58,10 @@ describe('Session', () => {
     expect(calls).toEqual(['create']);
   });
 
-  it('saves a modified loaded session with one load and one update', async () => {
+  /** Save a session, then load, change and save it again: the store calls of the second request. */
+  async function callsOfAChange(options: { concurrency?: 'merge' | 'last-write-wins' }) {
     const { store, calls } = counting(createMemoryStore());
-    const sessions = createSessionManager({ secretKey: SECRET, store });
+    const sessions = createSessionManager({ secretKey: SECRET, store, ...options });
     const first = sessions.open();
     await first.set('a', 1);
     await first.save();
@@ -67,7 +69,15 @@ describe('Session', () => {
     const s = sessions.open(first.sessionKey);
     await s.set('a', 2);
     await s.save();
-    expect(calls).toEqual(['load', 'update']);
+    return calls;
+  }
+
+  it('saves a modified loaded session with one load and one compare-and-swap (merge)', async () => {
+    expect(await callsOfAChange({})).toEqual(['load', 'replace']);
+  });
+
+  it('saves a modified loaded session with one load and one update (last-write-wins)', async () => {
+    expect(await callsOfAChange({ concurrency: 'last-write-wins' })).toEqual(['load', 'update']);
   });
 
   it('propagates a store outage instead of pretending the session is empty', async () => {
@@ -124,5 +134,59 @@ describe('Session', () => {
     expect([...s.changes().set]).toEqual([]);
     s.clear();
     expect(s.changes().cleared).toBe(true);
+  });
+
+  it('keeps __proto__ as an own key on set, update and setDefault, through a save and a load', async () => {
+    const sessions = createSessionManager({ secretKey: SECRET, store: createMemoryStore() });
+    const s = sessions.open();
+    await s.set('__proto__', { x: 1 });
+    expect(await s.keys()).toEqual(['__proto__']);
+    const u = sessions.open();
+    await u.update(JSON.parse('{"__proto__":{"x":2},"c":7}') as Record<string, unknown>);
+    expect(await u.keys()).toEqual(['__proto__', 'c']);
+    const d = sessions.open();
+    expect(await d.setDefault('__proto__', { x: 3 })).toEqual({ x: 3 });
+    expect(await d.keys()).toEqual(['__proto__']);
+    await u.save();
+    const reloaded = await sessions.open(u.sessionKey).toObject();
+    expect(Object.keys(reloaded)).toEqual(['__proto__', 'c']);
+    expect(Object.getPrototypeOf(reloaded)).toBe(Object.prototype);
+    expect(({} as { x?: unknown }).x).toBeUndefined();
+  });
+
+  describe('lock', () => {
+    it('takes one lock when a request calls lock() twice at once', async () => {
+      const sessions = createSessionManager({ secretKey: SECRET, store: createMemoryStore() });
+      const first = sessions.open();
+      await first.set('n', 1);
+      await first.save();
+      const s = sessions.open(first.sessionKey);
+      await Promise.all([s.lock({ wait: 200 }), s.lock({ wait: 200 })]);
+      expect(s.locked).toBe(true);
+      await s.unlock();
+      expect(s.locked).toBe(false);
+    });
+
+    it('has nothing to lock for a new session, and refuses bad options', async () => {
+      const s = createSessionManager({ secretKey: SECRET, store: createMemoryStore() }).open();
+      await s.lock();
+      await s.unlock();
+      await expect(s.lock({ timeout: 0 })).rejects.toBeInstanceOf(ConfigError);
+      await expect(s.lock({ wait: -1 })).rejects.toBeInstanceOf(ConfigError);
+    });
+
+    it('is released by requestFinished once the response is finalized', async () => {
+      const sessions = createSessionManager({ secretKey: SECRET, store: createMemoryStore() });
+      const first = sessions.open();
+      await first.set('n', 1);
+      await first.save();
+      const a = sessions.open(first.sessionKey);
+      await a.lock();
+      a.requestFinished();
+      const b = sessions.open(first.sessionKey);
+      await b.lock({ wait: 1000 });
+      expect(b.locked).toBe(true);
+      await b.unlock();
+    });
   });
 });

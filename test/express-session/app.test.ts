@@ -6,6 +6,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipWithout } from '../services/probe.js';
 import { redisProblem } from '../services/redis.js';
 import { Browser, expressServers, redisUrl, SECRET, sqliteUrl } from './helpers.js';
 
@@ -116,14 +117,14 @@ function appBehaviour(
   });
 }
 
-const redisDown = await redisProblem();
+const redisSkip = skipWithout('express-session drop-in Redis tests', await redisProblem());
 
 appBehaviour('sessionkit/express-session with SQLite', async () => {
   const url = sqliteUrl();
   return { ...(await import('./fixtures/app.js')), options: () => ({ store: url }) };
 });
 
-describe.skipIf(redisDown !== null)('with Redis', () => {
+describe.skipIf(redisSkip)('with Redis', () => {
   const url = redisUrl();
   appBehaviour('sessionkit/express-session with Redis', async () => ({
     ...(await import('./fixtures/app.js')),

@@ -3,7 +3,7 @@
  * guarantees, run against every store. A store test file calls {@link describeStoreContract} once.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CreateError, SessionKeyMissing, UpdateError } from '../../src/core/errors.js';
+import { CreateError, NotSupported, SessionKeyMissing, UpdateError } from '../../src/core/errors.js';
 import { createSessionManager, type SessionManager } from '../../src/core/manager.js';
 import type { SessionSettings } from '../../src/core/settings.js';
 import { TimestampSigner } from '../../src/signing/signer.js';
@@ -482,6 +482,196 @@ export function describeStoreContract(target: ContractTarget): void {
         const signer = new TimestampSigner({ key: SECRET, salt: manager.settings.keySalt });
         const signed = signer.sign(Buffer.from('invalid data').toString('base64url'));
         expect(manager.codec.decode(signed)).toBeNull();
+      });
+    });
+
+    describe.skipIf(isCookie())('replace (compare-and-swap)', () => {
+      const recordOf = (key: string, data: string) => ({
+        key,
+        data,
+        expireDate: new Date(clock.now() + 60_000),
+        maxAge: 60,
+      });
+      const server = () => {
+        if (store.kind !== 'server' || !store.replace) return null;
+        return store as typeof store & { replace: NonNullable<typeof store.replace> };
+      };
+      const fresh = async (data: string) => {
+        const s = server()!;
+        const key = `cas${Math.random().toString(36).slice(2, 12)}${Date.now().toString(36)}`;
+        opened.push(key);
+        expect(await s.create(recordOf(key, data))).toBe(true);
+        return { s, key, loaded: (await s.load(key, new Date(clock.now())))! };
+      };
+
+      it('writes when the record still holds what was loaded (ok)', async () => {
+        if (!server()) return;
+        const { s, key, loaded } = await fresh('one');
+        expect(await s.replace(recordOf(key, 'two'), loaded)).toBe('ok');
+        expect((await s.load(key, new Date(clock.now())))?.data).toBe('two');
+      });
+
+      it('writes nothing when another save changed the record (conflict)', async () => {
+        if (!server()) return;
+        const { s, key, loaded } = await fresh('one');
+        expect(await s.replace(recordOf(key, 'two'), loaded)).toBe('ok');
+        expect(await s.replace(recordOf(key, 'three'), loaded)).toBe('conflict');
+        expect((await s.load(key, new Date(clock.now())))?.data).toBe('two');
+      });
+
+      it('creates nothing when the record is gone (missing)', async () => {
+        if (!server()) return;
+        const { s, key, loaded } = await fresh('one');
+        await s.delete(key);
+        expect(await s.replace(recordOf(key, 'two'), loaded)).toBe('missing');
+        expect(await s.load(key, new Date(clock.now()))).toBeNull();
+      });
+    });
+
+    describe.skipIf(isCookie())('merge on save', () => {
+      /** A saved session and two requests that loaded it. */
+      const twoRequests = async () => {
+        const first = open();
+        await first.set('seed', 1);
+        await first.save();
+        await track(first);
+        const a = open(first.sessionKey);
+        const b = open(first.sessionKey);
+        await Promise.all([a.get('seed'), b.get('seed')]);
+        return { key: first.sessionKey!, a, b };
+      };
+      const merges = () => store.kind === 'server' && store.replace !== undefined;
+
+      it('keeps changes to different keys from two requests', async () => {
+        const { key, a, b } = await twoRequests();
+        await a.set('a', 1);
+        await b.set('b', 2);
+        await b.delete('seed');
+        await a.save();
+        await b.save();
+        const data = await open(key).toObject();
+        if (merges()) expect(data).toEqual({ a: 1, b: 2 });
+        else expect(data).toEqual({ b: 2 });
+      });
+
+      it('lets the save that lands last win for one key', async () => {
+        const { key, a, b } = await twoRequests();
+        await a.set('x', 'a');
+        await b.set('x', 'b');
+        await b.save();
+        await a.save();
+        expect(await open(key).get('x')).toBe('a');
+      });
+
+      it('keeps a value changed in place and flagged modified', async () => {
+        const first = open();
+        await first.set('cart', ['apple']);
+        await first.save();
+        await track(first);
+        const a = open(first.sessionKey);
+        const b = open(first.sessionKey);
+        ((await a.get('cart')) as string[]).push('pear');
+        a.modified = true;
+        await b.set('other', true);
+        await b.save();
+        await a.save();
+        const data = await open(first.sessionKey).toObject();
+        expect(data.cart).toEqual(['apple', 'pear']);
+        if (merges()) expect(data.other).toBe(true);
+      });
+
+      it('leaves a session deleted meanwhile deleted (UpdateError)', async () => {
+        const { key, a, b } = await twoRequests();
+        await b.flush();
+        await a.set('a', 1);
+        await expect(a.save()).rejects.toBeInstanceOf(UpdateError);
+        expect(await open(key).load()).toEqual({});
+      });
+
+      it('never merges a cycled session back into its old key', async () => {
+        const { key, a, b } = await twoRequests();
+        await b.set('user', 'alice');
+        await b.cycleKey();
+        await track(b);
+        await a.set('a', 1);
+        await expect(a.save()).rejects.toBeInstanceOf(UpdateError);
+        expect(await open(key).load()).toEqual({});
+        expect(await open(b.sessionKey).get('user')).toBe('alice');
+      });
+
+      it('clears what it loaded on clear(), keeping what it set afterwards', async () => {
+        const { key, a, b } = await twoRequests();
+        a.clear();
+        await a.set('fresh', 1);
+        await b.set('b', 2);
+        await b.save();
+        await a.save();
+        expect(await open(key).toObject()).toEqual({ fresh: 1 });
+      });
+    });
+
+    describe.skipIf(isCookie())('lock', () => {
+      const locking = () => store.kind === 'server' && store.lock !== undefined;
+      const saved = async () => {
+        const s = open();
+        await s.set('n', 0);
+        await s.save();
+        await track(s);
+        return s.sessionKey!;
+      };
+
+      it('holds a key exclusively until unlock', async () => {
+        const key = await saved();
+        const a = open(key);
+        if (!locking()) {
+          await expect(a.lock()).rejects.toBeInstanceOf(NotSupported);
+          return;
+        }
+        await a.lock({ timeout: 10_000, wait: 0 });
+        expect(a.locked).toBe(true);
+        const b = open(key);
+        await expect(b.lock({ wait: 0 })).rejects.toMatchObject({ code: 'ERR_LOCK_TIMEOUT' });
+        await a.unlock();
+        await a.unlock();
+        await b.lock({ wait: 2000 });
+        await b.unlock();
+      });
+
+      it('lets a waiting request in when the holder releases', async () => {
+        const key = await saved();
+        if (!locking()) return;
+        const a = open(key);
+        await a.lock();
+        const b = open(key);
+        const waiting = b.lock({ wait: 10_000 });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        a.requestFinished();
+        await waiting;
+        expect(b.locked).toBe(true);
+        await b.unlock();
+      });
+
+      it('expires a lock its holder never released', async () => {
+        const key = await saved();
+        if (!locking()) return;
+        await open(key).lock({ timeout: 300 });
+        const b = open(key);
+        await b.lock({ wait: 10_000 });
+        expect(b.locked).toBe(true);
+        await b.unlock();
+      });
+
+      it('reloads data read before the lock', async () => {
+        const key = await saved();
+        if (!locking()) return;
+        const a = open(key);
+        expect(await a.get('n')).toBe(0);
+        const b = open(key);
+        await b.set('n', 1);
+        await b.save();
+        await a.lock();
+        expect(await a.get('n')).toBe(1);
+        await a.unlock();
       });
     });
 

@@ -46,6 +46,19 @@ describe('createFileStore', () => {
     expect(readdirSync(directory)).toEqual([`mysession${s.sessionKey}`]);
   });
 
+  it('treats a cookie key too long for a file name as a missing session (a new session, not a 503)', async () => {
+    const directory = freshDir('long-key');
+    const sessions = createSessionManager({ secretKey: SECRET, store: createFileStore({ directory }) });
+    for (const length of [247, 300, 4096]) {
+      const s = sessions.open('a'.repeat(length));
+      expect(await s.get('x')).toBeUndefined();
+      expect(s.sessionKey).toBeNull();
+      await s.set('x', 1);
+      await s.save();
+      expect(s.sessionKey).toHaveLength(32);
+    }
+  });
+
   it('rejects keys with path characters before touching the file system', async () => {
     const directory = freshDir('traversal');
     const store = createFileStore({ directory });

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createSessionManager } from '../../src/core/manager.js';
 import { createMemoryStore } from '../../src/stores/memory.js';
-import { SECRET } from '../helpers.js';
+import { createRecordingLogger, SECRET } from '../helpers.js';
 import { describeStoreContract } from './contract.js';
 
 describeStoreContract({ name: 'memory', createStore: () => createMemoryStore() });
@@ -19,6 +19,20 @@ describe('createMemoryStore', () => {
     }
     const present = await Promise.all(keys.map((key) => store.exists(key)));
     expect(present).toEqual([false, false, true, true, true]);
+  });
+
+  it('logs once when it starts evicting sessions to stay within max', async () => {
+    const logger = createRecordingLogger();
+    const store = createMemoryStore({ max: 2, logger });
+    const sessions = createSessionManager({ secretKey: SECRET, store, logger });
+    for (let i = 0; i < 5; i++) {
+      const s = sessions.open();
+      await s.set('i', i);
+      await s.save();
+    }
+    const lines = logger.records.filter((r) => r.message.includes('evicting'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]?.details).toMatchObject({ max: 2 });
   });
 
   it('update keeps the entry recently used, refuses a missing or expired key, and deletes on maxAge <= 0', () => {

@@ -242,7 +242,7 @@ describe.skipIf(skip)('createMysqlStore', () => {
     const error = await missing.exists('abcdefgh').catch((e: unknown) => e);
     await missing.close?.();
     expect(error).toBeInstanceOf(StoreUnavailable);
-    expect((error as Error).message).toMatch(/does not exist.*createTable/);
+    expect((error as StoreUnavailable).detail).toMatch(/does not exist.*createTable/);
   });
 
   it('reports a refused connection as StoreUnavailable', async () => {

@@ -1,0 +1,4 @@
+import { createMemoryStore } from '../../src/stores/memory.js';
+import { describeConcurrency } from './driver.js';
+
+describeConcurrency({ name: 'memory', createStore: () => createMemoryStore() });
