@@ -4,8 +4,8 @@
  * counter and a page that shows the session.
  */
 import express, { type Request } from 'express';
-import { getSession, session } from '../../src/adapters/express.js';
-import type { AnyStore } from '../../src/index.js';
+import type { AnyStore } from 'sessionkit';
+import { getSession, session } from 'sessionkit/express';
 import { openMembers } from './members.js';
 import { escapeHtml, loginForm, page } from './views.js';
 

@@ -6,12 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { session } from '../../src/adapters/node.js';
-import {
-  authenticateDjangoSession,
-  type DjangoSettings,
-  fromDjangoSettings,
-} from '../../src/django/index.js';
+import { authenticateDjangoSession, type DjangoSettings, fromDjangoSettings } from 'sessionkit/django';
+import { session } from 'sessionkit/node';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const python = process.env.PYTHON ?? '/usr/bin/python3';

@@ -1,6 +1,6 @@
 /** sessionkit with Express. Run: npx tsx examples/express/server.ts */
 import express from 'express';
-import { getSession, session } from '../../src/adapters/express.js';
+import { getSession, session } from 'sessionkit/express';
 import { EXAMPLE_SECRET, listen, runIfMain, type Started } from '../_run.js';
 
 export async function start(port = 3000, store = 'sqlite:./example-sessions.sqlite3'): Promise<Started> {

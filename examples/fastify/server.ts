@@ -1,6 +1,6 @@
 /** sessionkit with Fastify. Run: npx tsx examples/fastify/server.ts */
 import Fastify from 'fastify';
-import sessionkit, { getSession } from '../../src/adapters/fastify.js';
+import sessionkit, { getSession } from 'sessionkit/fastify';
 import { EXAMPLE_SECRET, runIfMain, type Started } from '../_run.js';
 
 export async function start(port = 3000, store = 'sqlite:./example-sessions.sqlite3'): Promise<Started> {

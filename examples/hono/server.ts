@@ -4,8 +4,8 @@
  */
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { type SessionEnv, session } from '../../src/adapters/hono.js';
-import { createSignedCookieStore } from '../../src/stores/signed-cookie.js';
+import { type SessionEnv, session } from 'sessionkit/hono';
+import { createSignedCookieStore } from 'sessionkit/stores/signed-cookie';
 import { EXAMPLE_SECRET, runIfMain, type Started } from '../_run.js';
 
 type Data = { visits: number };

@@ -1,6 +1,6 @@
 /** sessionkit with Koa. Run: npx tsx examples/koa/server.ts */
 import Koa from 'koa';
-import { session } from '../../src/adapters/koa.js';
+import { session } from 'sessionkit/koa';
 import { EXAMPLE_SECRET, listen, runIfMain, type Started } from '../_run.js';
 
 export async function start(port = 3000, store = 'sqlite:./example-sessions.sqlite3'): Promise<Started> {

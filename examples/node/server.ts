@@ -1,6 +1,6 @@
 /** sessionkit on plain node:http. Run: npx tsx examples/node/server.ts */
 import { createServer } from 'node:http';
-import { session } from '../../src/adapters/node.js';
+import { session } from 'sessionkit/node';
 import { EXAMPLE_SECRET, listen, runIfMain, type Started } from '../_run.js';
 
 export async function start(port = 3000, store = 'sqlite:./example-sessions.sqlite3'): Promise<Started> {
