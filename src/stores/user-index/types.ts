@@ -1,0 +1,63 @@
+/**
+ * The user-session index contract: which session keys belong to which user, so that
+ * `manager.sessionsOf(userId)` can list them and `manager.endSessionsOf(userId)` end them. An index
+ * stores keys and user ids only: the core decodes session data, checks each listed session's user and
+ * expiry, and deletes sessions through the session store.
+ * @module
+ */
+import type { MaybePromise, StoredSession } from '../types.js';
+
+/** One session an index lists for a user. */
+export interface IndexedSession {
+  /** The session key. */
+  key: string;
+  /**
+   * When the index first linked the key to its user (the login, or the sweep that found it); absent
+   * for an index that keeps no such time (the file store's directory scan).
+   */
+  since?: Date;
+  /**
+   * The session record, when the index read it together with the key (SQL join, Redis `GET`): `null`
+   * when the record is gone or expired. Absent: the core loads it through the session store.
+   */
+  stored?: StoredSession | null;
+}
+
+/** A session record the index has not seen yet (written by Django, or anonymous), to be decoded once. */
+export interface UnindexedSession {
+  /** The session key. */
+  key: string;
+  /** The record as stored. */
+  stored: StoredSession;
+}
+
+/**
+ * A per-user index of sessions. `link`, `unlink` may answer synchronously (the in-process index does,
+ * so saves on the memory store stay synchronous).
+ */
+export interface UserSessionIndex {
+  /** Short name for errors and docs, e.g. `sqlite`, `redis`. */
+  readonly name: string;
+  /**
+   * Record that the session under `key` now belongs to `userId` (`null`: to nobody). Called after a
+   * save that created a logged-in session or changed its user.
+   */
+  link(key: string, userId: string | null, now: Date): MaybePromise<void>;
+  /** Forget `keys` (deleted or ended sessions). `userId`, when known, lets a per-user set drop them. */
+  unlink(keys: readonly string[], userId?: string): MaybePromise<void>;
+  /**
+   * The sessions indexed for `userId`. May include stale entries (the core checks each record's user and
+   * expiry and unlinks the stale ones); an index that cannot select by user may list every session.
+   */
+  sessionsOf(userId: string, now: Date): Promise<IndexedSession[]>;
+  /**
+   * Live records the index has never seen, for stores another program writes to (Django on a shared
+   * table): the core decodes each once and records its user with {@link record}. Also drops index
+   * entries whose record is gone.
+   */
+  unindexed?(now: Date): Promise<UnindexedSession[]>;
+  /** Record the users of swept sessions (`null`: anonymous), keeping any link made meanwhile. */
+  record?(entries: ReadonlyArray<{ key: string; userId: string | null }>, now: Date): Promise<void>;
+  /** Release the connections the index opened. */
+  close?(): Promise<void>;
+}

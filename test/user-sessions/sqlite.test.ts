@@ -1,0 +1,40 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { createCachedDbStore } from '../../src/stores/cached-db.js';
+import { createMemoryStore } from '../../src/stores/memory.js';
+import { createSqliteStore } from '../../src/stores/sqlite.js';
+import { createSqliteUserIndex } from '../../src/stores/user-index/sqlite.js';
+import { describeUserSessions } from './scenario.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'sessionkit-user-sessions-'));
+
+describeUserSessions({
+  name: 'sqlite (store URL: the index opens the same file)',
+  skip: false,
+  setup: () => ({
+    options: () => ({ store: `sqlite:${join(directory, 'url.sqlite3')}`, userSessions: true }),
+  }),
+});
+
+describeUserSessions({
+  name: 'cached-db (sqlite database, memory cache)',
+  skip: false,
+  setup() {
+    const database = new Database(join(directory, 'cached-db.sqlite3'));
+    return {
+      options: () => ({
+        store: createCachedDbStore({
+          db: createSqliteStore({ database, table: 'us_cached_db' }),
+          cache: createMemoryStore(),
+        }),
+        userSessions: { index: createSqliteUserIndex({ database, table: 'us_cached_db' }) },
+      }),
+      async cleanup() {
+        database.close();
+        rmSync(directory, { recursive: true, force: true });
+      },
+    };
+  },
+});
