@@ -2,13 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { session } from '../../src/adapters/express.js';
 import { createCachedDbStore } from '../../src/stores/cached-db.js';
 import { createMemoryStore } from '../../src/stores/memory.js';
 import { createSqliteStore } from '../../src/stores/sqlite.js';
 import { createSqliteUserIndex } from '../../src/stores/user-index/sqlite.js';
+import { SECRET } from '../helpers.js';
 import { describeUserSessions } from './scenario.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'sessionkit-user-sessions-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 describeUserSessions({
   name: 'sqlite (store URL: the index opens the same file)',
@@ -33,8 +37,27 @@ describeUserSessions({
       }),
       async cleanup() {
         database.close();
-        rmSync(directory, { recursive: true, force: true });
       },
     };
   },
+});
+
+describe('userSessions through an adapter option', () => {
+  it('indexes the sessions of sessionkit/express created from options, and lists them on its manager', async () => {
+    const middleware = session({
+      secretKey: SECRET,
+      store: `sqlite:${join(directory, 'adapter.sqlite3')}`,
+      userSessions: { userKey: 'account' },
+    });
+    try {
+      const first = middleware.manager.open();
+      await first.set('account', 'acct-1');
+      await first.save();
+      expect((await middleware.manager.sessionsOf('acct-1', first.sessionKey)).map((s) => s.current)).toEqual(
+        [true],
+      );
+    } finally {
+      await middleware.manager.close();
+    }
+  });
 });

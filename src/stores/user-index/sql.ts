@@ -103,10 +103,12 @@ export function createSqlUserIndex(
     : `DELETE FROM ${x} WHERE NOT EXISTS (SELECT 1 FROM ${t} s WHERE s.session_key = ${x}.session_key)`;
 
   let ready: Promise<void> | null = null;
-  /** Create the side table once (idempotent DDL, safe to race). */
+  /** Create the side table once. */
   const ensure = (): Promise<void> => {
     ready ??= (async () => {
-      for (const sql of schema) await dialect.run(sql, []);
+      // A concurrent `CREATE ... IF NOT EXISTS` elsewhere can fail this one (PostgreSQL's catalog
+      // unique violation): run it again, which then finds the table.
+      for (const sql of schema) await dialect.run(sql, []).catch(() => dialect.run(sql, []));
     })().catch((error: unknown) => {
       ready = null;
       throw error;
