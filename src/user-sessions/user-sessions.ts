@@ -21,6 +21,9 @@ import { type SessionWriteTracker, trackSessionWrites } from './hooks.js';
 /** Django's `SESSION_KEY` (`django.contrib.auth`): the logged-in user's primary key, as text. */
 export const DEFAULT_USER_KEY = '_auth_user_id';
 
+/** Unindexed records read, decoded and recorded at a time by a sweep. */
+const SWEEP_BATCH = 1000;
+
 /** Longest user id the indexes hold (the SQL side table's `varchar(255)`). */
 export const MAX_USER_ID_LENGTH = 255;
 
@@ -250,18 +253,21 @@ export class UserSessions implements SessionWriteTracker {
     return live;
   }
 
-  /** Decode and record the users of records the index has not seen (Django's writes). */
+  /** Decode and record the users of records the index has not seen (Django's writes), a batch at a time. */
   async #sweep(now: Date): Promise<void> {
     const index = this.#index;
     if (index.unindexed === undefined || index.record === undefined) return;
-    const found = await index.unindexed(now);
-    if (found.length === 0) return;
-    const entries = found.map(({ key, stored }) => {
-      const data = this.#decode(stored);
-      const userId = data === null ? null : userIdOf(data, this.#userKey);
-      return { key, userId: userId !== null && userId.length <= MAX_USER_ID_LENGTH ? userId : null };
-    });
-    await index.record(entries, now);
+    await index.prune?.();
+    for (;;) {
+      const found = await index.unindexed(now, SWEEP_BATCH);
+      const entries = found.map(({ key, stored }) => {
+        const data = this.#decode(stored);
+        const userId = data === null ? null : userIdOf(data, this.#userKey);
+        return { key, userId: userId !== null && userId.length <= MAX_USER_ID_LENGTH ? userId : null };
+      });
+      if (entries.length > 0) await index.record(entries, now);
+      if (found.length < SWEEP_BATCH) return;
+    }
   }
 
   #decode(stored: StoredSession): SessionData | null {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { session } from '../../src/adapters/express.js';
+import { createSessionManager } from '../../src/core/manager.js';
 import { createCachedDbStore } from '../../src/stores/cached-db.js';
 import { createMemoryStore } from '../../src/stores/memory.js';
 import { createSqliteStore } from '../../src/stores/sqlite.js';
@@ -58,6 +59,27 @@ describe('userSessions through an adapter option', () => {
       );
     } finally {
       await middleware.manager.close();
+    }
+  });
+});
+
+describe('sessionsOf on a table written without the index', () => {
+  it('finds every unindexed session, swept a batch at a time', async () => {
+    const path = join(directory, 'unindexed.sqlite3');
+    const writer = createSessionManager({ secretKey: SECRET, store: `sqlite:${path}` });
+    for (let i = 0; i < 2100; i++) {
+      const session = writer.open();
+      await session.set('_auth_user_id', `u${i % 3}`);
+      await session.save();
+    }
+    await writer.close();
+    const reader = createSessionManager({ secretKey: SECRET, store: `sqlite:${path}`, userSessions: true });
+    try {
+      expect((await reader.sessionsOf('u0')).length).toBe(700);
+      expect(await reader.endSessionsOf('u1')).toBe(700);
+      expect((await reader.sessionsOf('u2')).length).toBe(700);
+    } finally {
+      await reader.close();
     }
   });
 });

@@ -144,12 +144,15 @@ export function createSqlUserIndex(
         stored: row.session_data === null || row.session_data === undefined ? null : stored(row),
       }));
     },
-    async unindexed(now): Promise<UnindexedSession[]> {
+    async prune() {
       await ensure();
       await dialect.run(prune, []);
+    },
+    async unindexed(now, limit): Promise<UnindexedSession[]> {
+      await ensure();
       const rows = await dialect.all(
-        `SELECT s.session_key, s.session_data, s.expire_date FROM ${t} s WHERE s.expire_date > ${p(1)} AND NOT EXISTS (SELECT 1 FROM ${x} i WHERE i.session_key = s.session_key)`,
-        [dialect.date(now)],
+        `SELECT s.session_key, s.session_data, s.expire_date FROM ${t} s WHERE s.expire_date > ${p(1)} AND NOT EXISTS (SELECT 1 FROM ${x} i WHERE i.session_key = s.session_key) LIMIT ${p(2)}`,
+        [dialect.date(now), limit],
       );
       return rows.map((row) => ({ key: String(row.session_key), stored: stored(row) }));
     },

@@ -51,11 +51,13 @@ export interface UserSessionIndex {
    */
   sessionsOf(userId: string, now: Date): Promise<IndexedSession[]>;
   /**
-   * Live records the index has never seen, for stores another program writes to (Django on a shared
-   * table): the core decodes each once and records its user with {@link record}. Also drops index
-   * entries whose record is gone.
+   * At most `limit` live records the index has never seen, for stores another program writes to (Django
+   * on a shared table): the core decodes each once and records its user with {@link record}, until
+   * fewer than `limit` come back.
    */
-  unindexed?(now: Date): Promise<UnindexedSession[]>;
+  unindexed?(now: Date, limit: number): Promise<UnindexedSession[]>;
+  /** Drop index entries whose record is gone (deleted by another program). Run before a sweep. */
+  prune?(): Promise<void>;
   /** Record the users of swept sessions (`null`: anonymous), keeping any link made meanwhile. */
   record?(entries: ReadonlyArray<{ key: string; userId: string | null }>, now: Date): Promise<void>;
   /** Release the connections the index opened. */
