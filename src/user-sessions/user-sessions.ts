@@ -242,14 +242,14 @@ export class UserSessions implements SessionWriteTracker {
       const stored = entry.stored !== undefined ? entry.stored : await this.#store.load(entry.key, now);
       const data = stored === null ? null : this.#decode(stored);
       if (stored === null || data === null || userIdOf(data, this.#userKey) !== id) {
-        // Gone, expired or now someone else's; the file index lists everyone's sessions: not stale.
-        if (stored === null || this.#index.name !== 'file') stale.push(entry.key);
+        // Gone, expired or now someone else's: stale, unless the index lists everyone's sessions.
+        if (!this.#index.listsEverySession) stale.push(entry.key);
         continue;
       }
       if (isStoredSessionExpired(stored, data, nowMs, this.#context.settings.cookieAge)) continue;
       live.push({ key: entry.key, entry, stored, data });
     }
-    if (stale.length > 0 && this.#index.name !== 'file') await this.#index.unlink(stale, id);
+    if (stale.length > 0) await this.#index.unlink(stale, id);
     return live;
   }
 

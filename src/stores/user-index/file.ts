@@ -24,6 +24,7 @@ export function createFileUserIndex(options: FileUserIndexOptions): UserSessionI
   const prefix = options.prefix ?? 'sessionid';
   return {
     name: 'file',
+    listsEverySession: true,
     link() {},
     unlink() {},
     async sessionsOf(): Promise<IndexedSession[]> {

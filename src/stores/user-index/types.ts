@@ -39,6 +39,11 @@ export interface UserSessionIndex {
   /** Short name for errors and docs, e.g. `sqlite`, `redis`. */
   readonly name: string;
   /**
+   * `true` for an index that cannot select by user and lists every session (the file store's directory
+   * scan): the core then keeps only the user's sessions and unlinks nothing it skipped.
+   */
+  readonly listsEverySession?: boolean;
+  /**
    * Record that the session under `key` now belongs to `userId` (`null`: to nobody). Called after a
    * save that created a logged-in session or changed its user.
    */
@@ -47,7 +52,7 @@ export interface UserSessionIndex {
   unlink(keys: readonly string[], userId?: string): MaybePromise<void>;
   /**
    * The sessions indexed for `userId`. May include stale entries (the core checks each record's user and
-   * expiry and unlinks the stale ones); an index that cannot select by user may list every session.
+   * expiry and unlinks the stale ones), or every session when {@link listsEverySession}.
    */
   sessionsOf(userId: string, now: Date): Promise<IndexedSession[]>;
   /**
