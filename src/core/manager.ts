@@ -5,6 +5,14 @@
  */
 import { resolveStore } from '../stores/resolve.js';
 import type { AnyStore, ClearExpiredContext } from '../stores/types.js';
+import {
+  cookieNotSupported,
+  type EndSessionsOptions,
+  type UserSessionInfo,
+  type UserSessions,
+  type UserSessionsOptions,
+  userSessionsFor,
+} from '../user-sessions/user-sessions.js';
 import { createCodec, type SessionCodec, type SessionData } from './codec.js';
 import { NotSupported } from './errors.js';
 import { isStoredSessionExpired } from './persistence.js';
@@ -18,6 +26,12 @@ export const DEFAULT_STORE_URL = 'sqlite:./sessions.sqlite3';
 export interface SessionOptions extends SessionSettings {
   /** A store URL (`sqlite:./sessions.db`, `redis://127.0.0.1:6379` ...) or a store instance. @default 'sqlite:./sessions.sqlite3' */
   store?: string | AnyStore;
+  /**
+   * Index sessions by user, for {@link SessionManager.sessionsOf} and {@link SessionManager.endSessionsOf}
+   * (docs/user-sessions.md). `true` uses Django's `_auth_user_id` and the store's index.
+   * @default false
+   */
+  userSessions?: boolean | UserSessionsOptions;
 }
 
 /** Settings, codec and store of an application's sessions. */
@@ -32,6 +46,7 @@ export class SessionManager<Data extends object = SessionData> {
    */
   readonly codec: SessionCodec;
   readonly #context: SessionContext;
+  readonly #users: UserSessions | null;
 
   constructor(options: SessionOptions) {
     this.settings = resolveSettings(options);
@@ -39,6 +54,9 @@ export class SessionManager<Data extends object = SessionData> {
     this.store = typeof store === 'string' ? resolveStore(store, this.settings) : store;
     this.codec = createCodec(this.settings, this.store.kind === 'server' ? this.store.dataFormat : 'django');
     this.#context = { settings: this.settings, codec: this.codec, store: this.store };
+    // user-sessions: track this manager's saves in the user index.
+    this.#users = userSessionsFor(this, options.userSessions, typeof store === 'string' ? store : null);
+    this.#users?.attach(this.#context);
   }
 
   /** A lazy session for `sessionKey` (the cookie value, or nothing for a new visitor). No store call yet. */
@@ -79,6 +97,48 @@ export class SessionManager<Data extends object = SessionData> {
   /** Close the store's connections. */
   async close(): Promise<void> {
     if (this.store.kind === 'server') await this.store.close?.();
+    await this.#users?.close(); // user-sessions
+  }
+
+  // ---- a user's sessions (user-sessions, docs/user-sessions.md) --------------------------------------
+
+  /**
+   * The live sessions of `userId`, most recently used first. Pass the current request's session key as
+   * `currentKey` to have that session marked `current`.
+   * @throws {NotSupported} on the signed-cookie store, or when `userSessions` is not enabled.
+   * @example
+   * const list = await sessions.sessionsOf(userId, req.session.sessionKey);
+   */
+  async sessionsOf(userId: string | number, currentKey?: string | null): Promise<UserSessionInfo[]> {
+    return this.#userSessions().list(userId, currentKey);
+  }
+
+  /**
+   * End every session of `userId` except `options.except` ("log out everywhere else", e.g. after a
+   * password change) and resolve how many were ended. Their browsers get a new anonymous session.
+   * @throws {NotSupported} on the signed-cookie store, or when `userSessions` is not enabled.
+   */
+  async endSessionsOf(userId: string | number, options?: EndSessionsOptions): Promise<number> {
+    return this.#userSessions().endAll(userId, options);
+  }
+
+  /**
+   * End the session of `userId` listed with `handle` (a "log out this device" button); resolves `false`
+   * when the handle names none of the user's live sessions.
+   * @throws {NotSupported} on the signed-cookie store, or when `userSessions` is not enabled.
+   */
+  async endSession(userId: string | number, handle: string): Promise<boolean> {
+    return this.#userSessions().end(userId, handle);
+  }
+
+  #userSessions(): UserSessions {
+    if (this.store.kind === 'cookie') throw cookieNotSupported();
+    if (this.#users === null) {
+      throw new NotSupported(
+        "Listing a user's sessions needs the userSessions option of createSessionManager (userSessions: true).",
+      );
+    }
+    return this.#users;
   }
 }
 

@@ -6,6 +6,7 @@
 
 import { dumps, loads } from '../signing/dumps.js';
 import type { AnyStore, CookieStore, SessionStore, StoredSession } from '../stores/types.js';
+import { indexAfterDelete, indexAfterWrite } from '../user-sessions/hooks.js';
 import { isPlainObject, type SessionData } from './codec.js';
 import { CookieTooLarge, CreateError, InvalidSessionKey, StoreUnavailable, UpdateError } from './errors.js';
 import { computeExpiryAge, computeExpiryDate, EXPIRY_KEY } from './expiry.js';
@@ -116,11 +117,15 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
     };
     store.validateKey?.(key);
     const written = mustCreate ? store.create(record) : store.update(record);
+    // user-sessions: index the user of what was written, before settle() forgets the session's changes.
+    const done = (ok: boolean): void | Promise<void> => {
+      const indexed = ok ? indexAfterWrite(context, session, key, data, mustCreate) : undefined;
+      settle(session, key, mustCreate, ok);
+      return indexed;
+    };
     // A store's pending answer may be any thenable: normalized to a native promise here, the core's
     // own sync/async checks (`instanceof Promise`) can rely on it.
-    return isThenable(written)
-      ? Promise.resolve(written).then((ok) => settle(session, key, mustCreate, ok))
-      : settle(session, key, mustCreate, written);
+    return isThenable(written) ? Promise.resolve(written).then(done) : done(written);
   };
 
   const persistence: Persistence = {
@@ -183,13 +188,17 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
         throw error;
       }
       await store.delete(target);
+      await indexAfterDelete(context, target); // user-sessions
     },
 
     async cycleKey(session, data) {
       const oldKey = session.sessionKey;
       await persistence.create(session);
       session.replaceCache(data);
-      if (oldKey !== null) await store.delete(oldKey);
+      if (oldKey !== null) {
+        await store.delete(oldKey);
+        await indexAfterDelete(context, oldKey); // user-sessions
+      }
     },
   };
   return persistence;

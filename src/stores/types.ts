@@ -4,6 +4,7 @@
  * answers "what is stored under this key", "insert if absent", "update if present" and "delete".
  * @module
  */
+import type { UserSessionIndex } from './user-index/types.js';
 
 /**
  * How the core encodes session data for a store.
@@ -107,6 +108,11 @@ export interface SessionStore {
   validateKey?(key: string): void;
   /** Release connections and handles. */
   close?(): Promise<void>;
+  /**
+   * The store's user-session index (`manager.sessionsOf`, see docs/user-sessions.md). Optional: the
+   * manager's `userSessions.index` option or the store URL can supply one instead.
+   */
+  readonly userIndex?: UserSessionIndex;
 }
 
 /**
