@@ -119,9 +119,8 @@ export function loginPanel(note: LoginNote | undefined): string {
   if (!note) return '';
   return `<section class="login" id="login-change"><h2>What changed at login</h2>
 <p>Session key: <code id="key-before">${escapeHtml(note.keyBefore ?? '(none)')}</code> →
-<code id="key-after">${escapeHtml(note.keyAfter ?? '(none)')}</code>. A new key at login (<code>cycleKey()</code>,
-Django's <code>cycle_key</code>) means a key someone planted in your browser before you logged in is useless
-after it (session fixation).</p>
+<code id="key-after">${escapeHtml(note.keyAfter ?? '(none)')}</code>, by <code>cycleKey()</code> (Django's
+<code>cycle_key</code>): a key planted in your browser before you logged in is useless after it (session fixation).</p>
 <p>Data kept: <span id="kept">${note.keptKeys.length ? note.keptKeys.map(escapeHtml).join(', ') : 'nothing stored yet'}</span>
 — the page counter was <strong id="visits-at-login">${note.visits}</strong> at login and kept counting.</p></section>`;
 }
@@ -154,7 +153,7 @@ export function sessionsTable(sessions: readonly UserSessionInfo[]): string {
   const others = sessions.some((s) => !s.current);
   return `<p>Every browser where you are logged in. Ending one deletes its session from the store: that browser is
 logged out at its next request.</p>
-<table id="sessions"><thead><tr><th>Browser</th><th>IP</th><th>Logged in</th><th>Last seen</th><th>Expires</th><th></th></tr></thead>
+<table id="sessions"><thead><tr><th>Browser</th><th>IP</th><th>Logged in</th><th>Last seen</th><th>Expires in the store</th><th></th></tr></thead>
 <tbody>${rows.join('')}</tbody></table>
 ${
   others
