@@ -3,6 +3,9 @@
  * test-cookie check, session-key cycling on login, "remember me" expiry, logout with flush, flash
  * messages, a page counter, a page that shows the session and a "your sessions" page (list, end one,
  * log out everywhere else). Every page explains itself: the store, the cookie, what login changed.
+ *
+ * Every change of state is a POST. The session cookie's SameSite=Lax keeps other sites' forms from
+ * posting with it; a real site adds a CSRF token on top (Django's CsrfViewMiddleware).
  */
 import express, { type Request, type Response } from 'express';
 import type { AnyStore, Session } from 'sessionkit';
@@ -98,7 +101,7 @@ export function createDemoApp(options: DemoOptions) {
       'Welcome',
       `<p id="greeting">${member ? `Hello, ${escapeHtml(member.displayName)}!` : 'Hello, visitor.'}</p>
        <p>You have viewed this page <strong id="visits">${visits}</strong> time${visits === 1 ? '' : 's'} in this session.</p>
-       ${loginPanel(await s.get('loginNote'))}`,
+       ${loginPanel(await s.get('loginNote'), s.sessionKey)}`,
     );
   });
 
@@ -123,15 +126,20 @@ export function createDemoApp(options: DemoOptions) {
     }
     await s.deleteTestCookie();
     const keyBefore = s.sessionKey;
-    const keptKeys = (await s.keys()).filter((k) => !k.startsWith('_') && k !== 'loginNote');
-    await s.cycleKey(); // a new key on login: defence against session fixation; the data stays
-    await s.set('_auth_user_id', String(member.id));
+    const previous = await s.get('_auth_user_id');
+    // As Django's auth.login(): another member's data must not carry over, so a switch of member
+    // flushes; otherwise a new key, same data (against session fixation).
+    const switched = previous !== undefined && previous !== String(member.id);
+    if (switched) await s.flush();
+    else await s.cycleKey();
     await s.set('loginNote', {
       keyBefore: shortKey(keyBefore),
-      keyAfter: shortKey(s.sessionKey),
-      keptKeys,
+      keyAfter: shortKey(s.sessionKey), // null after a flush: the new key comes with this response
+      keptKeys: (await s.keys()).filter((k) => !k.startsWith('_') && k !== 'loginNote'),
+      switched,
       visits: (await s.get('visits')) ?? 0,
     });
+    await s.set('_auth_user_id', String(member.id));
     await recordClient(s, { userAgent: req.get('user-agent'), ip: req.ip });
     await s.setExpiry(req.body?.remember === '1' ? REMEMBER_ME : 0);
     await success(s, `You are logged in as ${member.displayName}.`);
@@ -168,7 +176,7 @@ export function createDemoApp(options: DemoOptions) {
       'Your session',
       `<p>Key: <code id="key">${escapeHtml(shortKey(s.sessionKey) ?? '(none yet)')}</code></p>
        <p>Expires: ${expiry}</p>
-       ${loginPanel(data.loginNote)}
+       ${loginPanel(data.loginNote, s.sessionKey)}
        <p>The data in the store (decoded):</p>
        <pre id="data">${escapeHtml(JSON.stringify(data, null, 2))}</pre>`,
     );

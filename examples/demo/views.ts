@@ -105,24 +105,34 @@ ${explainPanel(frame)}
 
 /** What the demo notes in the session when a member logs in (shown on the home and session pages). */
 export interface LoginNote {
-  /** The shortened key before and after `cycleKey()`. */
+  /** The shortened key before and after login (`null` after: the key the response brings). */
   keyBefore: string | null;
   keyAfter: string | null;
-  /** The session's keys before login, all still there after it (Django's `cycle_key` keeps the data). */
+  /** The demo's keys in the session after login: all from before it (`cycleKey` keeps the data), unless flushed. */
   keptKeys: string[];
+  /** Whether another member was logged in: then the session was flushed, nothing kept. */
+  switched: boolean;
   /** The page counter at login, still counting after it. */
   visits: number;
 }
 
 /** "What changed at login": a new key, the same data. */
-export function loginPanel(note: LoginNote | undefined): string {
+export function loginPanel(note: LoginNote | undefined, currentKey: string | null): string {
   if (!note) return '';
+  const after = note.keyAfter ?? shortKey(currentKey) ?? '(none)';
+  const how = note.switched
+    ? `by <code>flush()</code>: another member was logged in, so nothing of that session is kept (Django's
+<code>login()</code> does the same)`
+    : `by <code>cycleKey()</code> (Django's <code>cycle_key</code>): a key planted in your browser before you
+logged in is useless after it (session fixation)`;
+  const counter = note.keptKeys.includes('visits')
+    ? ` — the page counter was <strong id="visits-at-login">${note.visits}</strong> at login and kept counting`
+    : '';
+  const kept = `<span id="kept">${note.keptKeys.length ? note.keptKeys.map(escapeHtml).join(', ') : 'nothing'}</span>${counter}`;
   return `<section class="login" id="login-change"><h2>What changed at login</h2>
 <p>Session key: <code id="key-before">${escapeHtml(note.keyBefore ?? '(none)')}</code> →
-<code id="key-after">${escapeHtml(note.keyAfter ?? '(none)')}</code>, by <code>cycleKey()</code> (Django's
-<code>cycle_key</code>): a key planted in your browser before you logged in is useless after it (session fixation).</p>
-<p>Data kept: <span id="kept">${note.keptKeys.length ? note.keptKeys.map(escapeHtml).join(', ') : 'nothing stored yet'}</span>
-— the page counter was <strong id="visits-at-login">${note.visits}</strong> at login and kept counting.</p></section>`;
+<code id="key-after">${escapeHtml(after)}</code>, ${how}.</p>
+<p>Data kept: ${kept}.</p></section>`;
 }
 
 /** The login form, with an optional error message. */

@@ -215,6 +215,24 @@ describe.skipIf(skip)('demo site in Chromium', () => {
     expect(await page.textContent('#visits')).toBe('3');
   });
 
+  it('flushes instead of keeping the data when another member logs in, as Django does', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/`);
+    await logIn(page, 'alice', 'wonderland');
+    expect(await page.textContent('#kept')).toBe('visits');
+    await page.goto(`${base}/`);
+    const aliceKey = await browserKey(context);
+
+    await logIn(page, 'bob', 'builder');
+    expect(await page.textContent('#greeting')).toBe('Hello, Bob the Builder!');
+    expect(await page.textContent('#key-before')).toBe(aliceKey);
+    expect(await page.textContent('#key-after')).toBe(await browserKey(context));
+    expect(await page.textContent('#kept')).toBe('nothing');
+    expect(await page.textContent('#visits')).toBe('1');
+    expect(await page.textContent('#login-change')).toContain('another member was logged in');
+  });
+
   it('shows "You are logged in as …" once, and "You are logged out" once', async () => {
     const context = await newContext();
     const page = await context.newPage();
