@@ -43,6 +43,23 @@ function safeNext(value: unknown): string {
   return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') ? value : '/';
 }
 
+/**
+ * The session middleware, with user sessions where the store can list them. The signed-cookie store
+ * cannot and memcached has no index: the demo runs without the "your sessions" page there and says why.
+ */
+function sessionMiddleware(store: string | AnyStore, secretKey: string) {
+  try {
+    return {
+      middleware: session<DemoSession>({ store, secretKey, userSessions: true }),
+      noUserSessions: null,
+    };
+  } catch (error) {
+    // Any other configuration error throws again here.
+    const middleware = session<DemoSession>({ store, secretKey });
+    return { middleware, noUserSessions: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 /** Build the demo app; `close()` releases the session store and the member database. */
 export function createDemoApp(options: DemoOptions) {
   const members = openMembers(options.membersPath);
@@ -51,7 +68,7 @@ export function createDemoApp(options: DemoOptions) {
     typeof store === 'string'
       ? maskStoreUrl(store)
       : (options.storeLabel ?? 'a store instance given in code');
-  const middleware = session<DemoSession>({ store, secretKey: options.secretKey, userSessions: true });
+  const { middleware, noUserSessions } = sessionMiddleware(store, options.secretKey);
   const manager = middleware.manager;
   const cookies = createCookieRecorder(manager.settings.cookieName);
   const app = express();
@@ -185,6 +202,11 @@ export function createDemoApp(options: DemoOptions) {
   app.get('/sessions', async (req, res) => {
     const member = await requireMember(req, res, '/sessions');
     if (!member) return;
+    if (noUserSessions) {
+      const reason = `<p id="no-user-sessions">This store cannot list your sessions: ${escapeHtml(noUserSessions)}</p>`;
+      await render(req, res, 'Your sessions', reason);
+      return;
+    }
     const list = await manager.sessionsOf(member.id, sessionOf(req).sessionKey);
     await render(req, res, 'Your sessions', sessionsTable(list));
   });

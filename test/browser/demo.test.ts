@@ -310,6 +310,32 @@ describe.skipIf(skip)('demo site in Chromium', () => {
   });
 });
 
+describe.skipIf(skip)('demo site on the signed-cookie store, in Chromium', () => {
+  it('logs in and explains that this store cannot list sessions', async () => {
+    const demo = createDemoApp({ store: 'signed-cookie:', secretKey: SECRET });
+    const server = demo.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const browser = await launchChromium();
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const page = await browser.newPage();
+      await page.goto(`${base}/login?next=/sessions`);
+      await page.fill('#username', 'alice');
+      await page.fill('#password', 'wonderland');
+      await Promise.all([page.waitForURL(`${base}/sessions`), page.click('#submit')]);
+      expect(await page.textContent('#messages')).toBe('You are logged in as Alice Liddell.');
+      expect(await page.textContent('#store')).toBe('signed-cookie:');
+      expect(await page.textContent('#no-user-sessions')).toContain(
+        "The signed-cookie store cannot list or end a user's sessions",
+      );
+    } finally {
+      await browser.close();
+      await new Promise((resolve) => server.close(resolve));
+      await demo.close();
+    }
+  });
+});
+
 describe('the store panel', () => {
   it('masks a password in the store URL, and shows the rest', () => {
     expect(maskStoreUrl('postgres://app:s3cret@127.0.0.1:5432/app')).toBe(
