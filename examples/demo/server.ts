@@ -1,6 +1,8 @@
 /**
  * `npm start`: the demo site on http://localhost:8000 (SQLite sessions by default).
  *   npm start -- --store redis://127.0.0.1:6379 --port 8080     (or PORT=8080 npm start)
+ * Pages: / (page counter, what changed at login), /login, /session (the decoded data), /sessions (your
+ * sessions: end one, log out everywhere else), /members. Each shows the store and the session cookie.
  */
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';

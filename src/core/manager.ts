@@ -5,6 +5,14 @@
  */
 import { resolveStore } from '../stores/resolve.js';
 import type { AnyStore, ClearExpiredContext } from '../stores/types.js';
+import {
+  cookieNotSupported,
+  type EndSessionsOptions,
+  type UserSessionInfo,
+  type UserSessions,
+  type UserSessionsOptions,
+  userSessionsFor,
+} from '../user-sessions/user-sessions.js';
 import { createCodec, type SessionCodec, type SessionData } from './codec.js';
 import { NotSupported } from './errors.js';
 import { type Concurrency, checkConcurrency } from './merge.js';
@@ -29,6 +37,12 @@ export interface SessionOptions extends SessionSettings {
    * @default 'merge'
    */
   concurrency?: Concurrency;
+  /**
+   * Index sessions by user, for {@link SessionManager.sessionsOf} and {@link SessionManager.endSessionsOf}
+   * (docs/user-sessions.md). `true` uses Django's `_auth_user_id` and the store's index.
+   * @default false
+   */
+  userSessions?: boolean | UserSessionsOptions;
 }
 
 /** Settings, codec and store of an application's sessions. */
@@ -45,6 +59,7 @@ export class SessionManager<Data extends object = SessionData> {
   /** How concurrent saves combine (the validated `concurrency` option). */
   readonly concurrency: Concurrency;
   readonly #context: SessionContext;
+  readonly #users: UserSessions | null;
 
   constructor(options: SessionOptions) {
     this.settings = resolveSettings(options);
@@ -58,6 +73,9 @@ export class SessionManager<Data extends object = SessionData> {
       store: this.store,
       concurrency: this.concurrency,
     };
+    // user-sessions: track this manager's saves in the user index.
+    this.#users = userSessionsFor(this, options.userSessions, typeof store === 'string' ? store : null);
+    this.#users?.attach(this.#context);
   }
 
   /** A lazy session for `sessionKey` (the cookie value, or nothing for a new visitor). No store call yet. */
@@ -98,6 +116,48 @@ export class SessionManager<Data extends object = SessionData> {
   /** Close the store's connections. */
   async close(): Promise<void> {
     if (this.store.kind === 'server') await this.store.close?.();
+    await this.#users?.close(); // user-sessions
+  }
+
+  // ---- a user's sessions (user-sessions, docs/user-sessions.md) --------------------------------------
+
+  /**
+   * The live sessions of `userId`, most recently used first. Pass the current request's session key as
+   * `currentKey` to have that session marked `current`.
+   * @throws {NotSupported} on the signed-cookie store, or when `userSessions` is not enabled.
+   * @example
+   * const list = await sessions.sessionsOf(userId, req.session.sessionKey);
+   */
+  async sessionsOf(userId: string | number, currentKey?: string | null): Promise<UserSessionInfo[]> {
+    return this.#userSessions().list(userId, currentKey);
+  }
+
+  /**
+   * End every session of `userId` except `options.except` ("log out everywhere else", e.g. after a
+   * password change) and resolve how many were ended. Their browsers get a new anonymous session.
+   * @throws {NotSupported} on the signed-cookie store, or when `userSessions` is not enabled.
+   */
+  async endSessionsOf(userId: string | number, options?: EndSessionsOptions): Promise<number> {
+    return this.#userSessions().endAll(userId, options);
+  }
+
+  /**
+   * End the session of `userId` listed with `handle` (a "log out this device" button); resolves `false`
+   * when the handle names none of the user's live sessions.
+   * @throws {NotSupported} on the signed-cookie store, or when `userSessions` is not enabled.
+   */
+  async endSession(userId: string | number, handle: string): Promise<boolean> {
+    return this.#userSessions().end(userId, handle);
+  }
+
+  #userSessions(): UserSessions {
+    if (this.store.kind === 'cookie') throw cookieNotSupported();
+    if (this.#users === null) {
+      throw new NotSupported(
+        "Listing a user's sessions needs the userSessions option of createSessionManager (userSessions: true).",
+      );
+    }
+    return this.#users;
   }
 }
 

@@ -14,6 +14,7 @@ import type {
   SessionStore,
   StoredSession,
 } from '../stores/types.js';
+import { indexAfterDelete, indexAfterWrite } from '../user-sessions/hooks.js';
 import { isPlainObject, type SessionData } from './codec.js';
 import { CookieTooLarge, CreateError, InvalidSessionKey, StoreUnavailable, UpdateError } from './errors.js';
 import { computeExpiryAge, computeExpiryDate, EXPIRY_KEY } from './expiry.js';
@@ -78,19 +79,24 @@ const missing = (key: string) =>
 
 /** After a store's create/update: mark the session saved, or throw what Django raises. */
 function settle(
+  context: SessionContext,
   session: Session,
   record: SessionRecord,
-  data: SessionData | null,
+  written: SessionData,
+  tracked: boolean,
   mustCreate: boolean,
   ok: boolean,
-): void {
+): void | Promise<void> {
   if (!ok) {
     if (mustCreate) throw new CreateError(`Session key ${record.key} already exists`);
     throw missing(record.key);
   }
+  // user-sessions: index the user of what was written, before markSaved() forgets the session's changes.
+  const indexed = indexAfterWrite(context, session, record.key, written, mustCreate);
   // The next save of this request compares against what it wrote.
-  if (data !== null) session.noteStored(data, { data: record.data });
+  if (tracked) session.noteStored(written, { data: record.data });
   session.markSaved();
+  return indexed;
 }
 
 /** Persistence for server-side stores. */
@@ -173,7 +179,7 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
       const outcome = await replace!(record, { data: stored.data, version: stored.version });
       if (outcome === 'ok') {
         noteWritten(key, record);
-        settle(session, record, data, false, true);
+        await settle(context, session, record, data, true, false, true);
         return;
       }
       if (outcome === 'missing') throw missing(key);
@@ -193,7 +199,7 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
   ): void | Promise<void> => {
     if (outcome === 'ok') {
       noteWritten(record.key, record);
-      return settle(session, record, data, false, true);
+      return settle(context, session, record, data, true, false, true);
     }
     if (outcome === 'missing') throw missing(record.key);
     return merge(session, record.key, data, loaded);
@@ -280,12 +286,13 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
     }
     const record = recordOf(key, data);
     const written = mustCreate ? store.create(record) : store.update(record);
-    const tracked = replace === null ? null : data;
     // A store's pending answer may be any thenable: normalized to a native promise here, the core's
     // own sync/async checks (`instanceof Promise`) can rely on it.
     return isThenable(written)
-      ? Promise.resolve(written).then((ok) => settle(session, record, tracked, mustCreate, ok))
-      : settle(session, record, tracked, mustCreate, written);
+      ? Promise.resolve(written).then((ok) =>
+          settle(context, session, record, data, replace !== null, mustCreate, ok),
+        )
+      : settle(context, session, record, data, replace !== null, mustCreate, written);
   };
 
   const persistence: Persistence = {
@@ -348,13 +355,17 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
         throw error;
       }
       await store.delete(target);
+      await indexAfterDelete(context, target); // user-sessions
     },
 
     async cycleKey(session, data) {
       const oldKey = session.sessionKey;
       await persistence.create(session);
       session.replaceCache(data);
-      if (oldKey !== null) await store.delete(oldKey);
+      if (oldKey !== null) {
+        await store.delete(oldKey);
+        await indexAfterDelete(context, oldKey); // user-sessions
+      }
     },
   };
   return persistence;

@@ -5,6 +5,7 @@
  * optionally, "update if it still holds what I loaded" (merge on save) and "lock this key".
  * @module
  */
+import type { UserSessionIndex } from './user-index/types.js';
 
 /**
  * How the core encodes session data for a store.
@@ -153,6 +154,11 @@ export interface SessionStore {
   validateKey?(key: string): void;
   /** Release connections and handles. */
   close?(): Promise<void>;
+  /**
+   * The store's user-session index (`manager.sessionsOf`, see docs/user-sessions.md). Optional: the
+   * manager's `userSessions.index` option or the store URL can supply one instead.
+   */
+  readonly userIndex?: UserSessionIndex;
 }
 
 /**

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -53,4 +53,12 @@ export async function openBrowser(
       rmSync(profile, { recursive: true, force: true });
     },
   });
+}
+
+/**
+ * A browser without a profile on disk, for tests that need several separate cookie jars: each
+ * `browser.newContext()` is one (as two browsers would be).
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: FLAGS });
 }
