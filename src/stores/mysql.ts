@@ -6,8 +6,8 @@
  */
 import type { Pool, PoolConnection, PoolOptions, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { ConfigError } from '../core/errors.js';
-import { redactUrl } from './_redact.js';
 import { connectionLock } from './_lock.js';
+import { redactUrl } from './_redact.js';
 import { DJANGO_SESSION_TABLE, loadPeer, toSqliteDatetime } from './_shared.js';
 import {
   createSqlStore,
