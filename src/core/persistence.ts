@@ -74,8 +74,8 @@ export function isStoredSessionExpired(
   return computeExpiryAge(fileStyleExpiry(data, stored.modifiedAt, cookieAge), nowMs, cookieAge) <= 0;
 }
 
-const missing = (key: string) =>
-  new UpdateError(`Session ${key} no longer exists; it was deleted while this request ran`);
+const missing = () =>
+  new UpdateError('The session no longer exists; it was deleted while this request ran.');
 
 /** After a store's create/update: mark the session saved, or throw what Django raises. */
 function settle(
@@ -88,8 +88,8 @@ function settle(
   ok: boolean,
 ): void | Promise<void> {
   if (!ok) {
-    if (mustCreate) throw new CreateError(`Session key ${record.key} already exists`);
-    throw missing(record.key);
+    if (mustCreate) throw new CreateError('A session with the new key already exists.');
+    throw missing();
   }
   // user-sessions: index the user of what was written, before markSaved() forgets the session's changes.
   const indexed = indexAfterWrite(context, session, record.key, written, mustCreate);
@@ -171,7 +171,7 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
         newer === null ||
         (stored.expireDate === undefined && isStoredSessionExpired(stored, newer, now, settings.cookieAge))
       ) {
-        throw missing(key);
+        throw missing();
       }
       data = applyChanges(newer, own);
       session.replaceCache(data);
@@ -182,10 +182,10 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
         await settle(context, session, record, data, true, false, true);
         return;
       }
-      if (outcome === 'missing') throw missing(key);
+      if (outcome === 'missing') throw missing();
     }
     throw new SaveConflict(
-      `Session ${key} was saved by other requests ${MAX_SAVE_ATTEMPTS} times while this request tried to save it; nothing was written.`,
+      `The session was saved by other requests ${MAX_SAVE_ATTEMPTS} times while this request tried to save it; nothing was written.`,
     );
   };
 
@@ -201,7 +201,7 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
       noteWritten(record.key, record);
       return settle(context, session, record, data, true, false, true);
     }
-    if (outcome === 'missing') throw missing(record.key);
+    if (outcome === 'missing') throw missing();
     return merge(session, record.key, data, loaded);
   };
 

@@ -576,9 +576,7 @@ export class Session<Data extends object = SessionData> {
     }
     if (held === null) {
       this.#lock = null;
-      throw new LockTimeout(
-        `Session ${this.#key} stayed locked by another request for more than ${wait} ms.`,
-      );
+      throw new LockTimeout(`The session stayed locked by another request for more than ${wait} ms.`);
     }
     if (this.#finished) {
       // The response was finalized while the lock was being taken: nothing left to protect.

@@ -1,6 +1,6 @@
 /**
  * The HTTP answer to session errors: {@link SessionInterrupted} → 400 with Django's message,
- * {@link StoreUnavailable} → 503 with a short plain-text message. Matched by `code`, so it works across
+ * {@link StoreUnavailable}, {@link LockTimeout} and {@link SaveConflict} → 503 with a short plain-text message. Matched by `code`, so it works across
  * duplicated copies of the package. Bodies are fixed texts, never an error's own message or details.
  * @module
  */
@@ -10,6 +10,7 @@ import {
   SessionInterrupted,
   StoreUnavailable,
 } from '../core/errors.js';
+import { LockTimeout, SaveConflict } from '../core/merge.js';
 
 /** A plain-text error response an adapter sends instead of the handler's response. */
 export interface SessionErrorResponse {
@@ -24,6 +25,10 @@ export interface SessionErrorResponse {
 /** Body of the 503 answer (the store's details may name hosts; they go to the logger instead). */
 export const STORE_UNAVAILABLE_BODY =
   'Service Unavailable: the session store is not responding. Try again shortly.';
+
+/** Body of the 503 answer when the session stayed busy (a lock not released in time, a save that kept conflicting). */
+export const SESSION_BUSY_BODY =
+  'Service Unavailable: the session is busy with other requests. Try again shortly.';
 
 /** Body of the 400 answer: Django's `SessionInterrupted` message. */
 export const SESSION_INTERRUPTED_BODY = SESSION_INTERRUPTED_MESSAGE;
@@ -40,6 +45,9 @@ export function sessionErrorResponse(error: unknown): SessionErrorResponse | nul
   }
   if (hasErrorCode(error, StoreUnavailable.code)) {
     return { status: 503, contentType: TEXT, body: STORE_UNAVAILABLE_BODY };
+  }
+  if (hasErrorCode(error, LockTimeout.code) || hasErrorCode(error, SaveConflict.code)) {
+    return { status: 503, contentType: TEXT, body: SESSION_BUSY_BODY };
   }
   return null;
 }

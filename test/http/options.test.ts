@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, SessionInterrupted, StoreUnavailable, UpdateError } from '../../src/core/errors.js';
 import { createSessionManager } from '../../src/core/manager.js';
-import { STORE_UNAVAILABLE_BODY, sessionErrorResponse } from '../../src/http/errors.js';
+import { LockTimeout, SaveConflict } from '../../src/core/merge.js';
+import { SESSION_BUSY_BODY, STORE_UNAVAILABLE_BODY, sessionErrorResponse } from '../../src/http/errors.js';
 import { createSessionRuntime } from '../../src/http/options.js';
 import { createMemoryStore } from '../../src/stores/memory.js';
 import { createRecordingLogger, SECRET } from '../helpers.js';
@@ -79,5 +80,15 @@ describe('sessionErrorResponse', () => {
     expect(sessionErrorResponse(foreign)?.status).toBe(503);
     expect(sessionErrorResponse(null)).toBeNull();
     expect(sessionErrorResponse('ERR_STORE_UNAVAILABLE')).toBeNull();
+  });
+
+  it('answers a lock wait that ran out and a save that kept conflicting with 503, keys kept out of the body', () => {
+    for (const error of [new LockTimeout('The session stayed locked'), new SaveConflict('saved by others')]) {
+      expect(sessionErrorResponse(error)).toEqual({
+        status: 503,
+        contentType: 'text/plain; charset=utf-8',
+        body: SESSION_BUSY_BODY,
+      });
+    }
   });
 });
