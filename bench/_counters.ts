@@ -202,6 +202,8 @@ export function countCalls(store: SessionStore): { store: SessionStore; counter:
     update: counted('update', store.update),
     delete: counted('delete', store.delete),
     ...(store.set ? { set: counted('set', store.set) } : {}),
+    // Merge-on-save's compare-and-swap is a save too.
+    ...(store.replace ? { replace: counted('replace', store.replace) } : {}),
   };
   return { store: wrapped, counter: { label: 'store', read: async () => new Map(counts) } };
 }

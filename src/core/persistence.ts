@@ -74,8 +74,7 @@ export function isStoredSessionExpired(
   return computeExpiryAge(fileStyleExpiry(data, stored.modifiedAt, cookieAge), nowMs, cookieAge) <= 0;
 }
 
-const missing = () =>
-  new UpdateError('The session no longer exists; it was deleted while this request ran.');
+const missing = () => new UpdateError('The session no longer exists; it was deleted while this request ran.');
 
 /** After a store's create/update: mark the session saved, or throw what Django raises. */
 function settle(
