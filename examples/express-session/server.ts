@@ -7,7 +7,7 @@ import flash from 'connect-flash';
 import express from 'express';
 import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import session from '../../src/express-session/index.js';
+import session from 'sessionkit/express-session';
 import { EXAMPLE_SECRET, listen, runIfMain, type Started } from '../_run.js';
 
 declare module '../../src/express-session/index.js' {
