@@ -9,7 +9,7 @@ import { Session as Inspector } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 
 /** sessionkit's `secretKey` in every sessionkit server. */
-export const SESSIONKIT_SECRET = 'bench-http-sessionkit-secret-key-0123456789abcdef';
+export const SESSIONKIT_SECRET = 'bench-http-sessionkit-secret-key-0123456789abcdefghijk';
 /** The cookie-signature secret of express-session and @fastify/session (≥ 32 characters for the latter). */
 export const COOKIE_SECRET = 'bench-http-cookie-signature-secret-0123456789';
 /** Cookie lifetime of the other libraries, set to sessionkit's default `cookieAge` (two weeks), in ms. */
