@@ -6,8 +6,8 @@
  */
 import type { Pool, PoolConnection, PoolOptions, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { ConfigError } from '../core/errors.js';
-import { redactUrl } from './_redact.js';
 import { connectionLock } from './_lock.js';
+import { redactUrl } from './_redact.js';
 import { DJANGO_SESSION_TABLE, loadPeer, toSqliteDatetime } from './_shared.js';
 import {
   createSqlStore,
@@ -155,6 +155,13 @@ export function createMysqlStore(options: MysqlStoreOptions): SessionStore {
       const result = await query<ResultSetHeader>(
         `UPDATE ${t} SET session_data = ?, expire_date = ? WHERE session_key = ?`,
         [data, utc(expireDate), key],
+      );
+      return matchedRows(result) > 0;
+    },
+    async touch({ key, expireDate }, threshold) {
+      const result = await query<ResultSetHeader>(
+        `UPDATE ${t} SET expire_date = ? WHERE session_key = ? AND expire_date < ?`,
+        [utc(expireDate), key, utc(threshold)],
       );
       return matchedRows(result) > 0;
     },
