@@ -30,13 +30,13 @@ export interface TouchTarget {
 }
 
 /** Writes the store was asked to make, by kind. */
-interface Writes {
+export interface Writes {
   data: number;
   touches: number;
 }
 
 /** `store` with its writes counted: data writes, and touches that extended a session. */
-function counted(store: SessionStore, writes: Writes): SessionStore {
+export function counted(store: SessionStore, writes: Writes): SessionStore {
   const data =
     <A extends unknown[], R>(write: (...args: A) => MaybePromise<R>) =>
     (...args: A): MaybePromise<R> => {

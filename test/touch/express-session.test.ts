@@ -8,8 +8,9 @@ import express from 'express';
 import { describe, expect, it } from 'vitest';
 import session from '../../src/express-session/index.js';
 import { createMemoryStore } from '../../src/stores/memory.js';
-import type { SessionStore, TouchRecord } from '../../src/stores/types.js';
+import type { SessionStore } from '../../src/stores/types.js';
 import { Browser, expressServers, SECRET } from '../express-session/helpers.js';
+import { counted, type Writes } from './driver.js';
 
 const serve = expressServers();
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -17,19 +18,8 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A memory store whose data writes and touches are counted. */
 function countingStore() {
   const inner = createMemoryStore();
-  const counts = { data: 0, touches: 0 };
-  const store: SessionStore = {
-    ...inner,
-    create: (record) => (counts.data++, inner.create(record)),
-    update: (record) => (counts.data++, inner.update(record)),
-    replace: (record, expected) => (counts.data++, inner.replace!(record, expected)),
-    touch: (record: TouchRecord) => {
-      const touched = inner.touch!(record);
-      if (touched) counts.touches++;
-      return touched;
-    },
-  };
-  return { store, inner, counts };
+  const counts: Writes = { data: 0, touches: 0 };
+  return { store: counted(inner, counts), inner, counts };
 }
 
 async function start(store: SessionStore, options: { resave: boolean }) {
