@@ -4,6 +4,7 @@
  * @module
  */
 
+import { b62Decode } from '../signing/base62.js';
 import { dumps, loads } from '../signing/dumps.js';
 import type {
   AnyStore,
@@ -13,6 +14,7 @@ import type {
   SessionRecord,
   SessionStore,
   StoredSession,
+  TouchRecord,
 } from '../stores/types.js';
 import { indexAfterDelete, indexAfterWrite } from '../user-sessions/hooks.js';
 import { isPlainObject, type SessionData } from './codec.js';
@@ -20,7 +22,7 @@ import { CookieTooLarge, CreateError, InvalidSessionKey, StoreUnavailable, Updat
 import { computeExpiryAge, computeExpiryDate, EXPIRY_KEY } from './expiry.js';
 import { generateSessionKey } from './keys.js';
 import { applyChanges, backoff, MAX_SAVE_ATTEMPTS, ownChanges, SaveConflict } from './merge.js';
-import type { Session, SessionContext } from './session.js';
+import { type Session, type SessionContext, touchAge } from './session.js';
 import { isThenable } from './thenable.js';
 
 /**
@@ -36,6 +38,12 @@ export interface Persistence {
   create(session: Session): Promise<void>;
   destroy(session: Session, key: string | null): Promise<void>;
   cycleKey(session: Session, data: SessionData): Promise<void>;
+  /**
+   * Touch-only rolling: extend the loaded session's expiry without rewriting its data; resolves whether
+   * it was extended. `conditional`: the store's load did not say when the session expires, so the store
+   * is asked to skip a touch that is not due yet.
+   */
+  touch(session: Session, conditional: boolean): boolean | Promise<boolean>;
 }
 
 const shared = new WeakMap<SessionContext, { store: AnyStore; persistence: Persistence }>();
@@ -72,6 +80,28 @@ export function isStoredSessionExpired(
   if (stored.expireDate !== undefined) return stored.expireDate.getTime() <= nowMs;
   if (stored.modifiedAt === undefined) return false;
   return computeExpiryAge(fileStyleExpiry(data, stored.modifiedAt, cookieAge), nowMs, cookieAge) <= 0;
+}
+
+/**
+ * When a loaded session expires as its store reports it (ms): the expiry column, or the file store's
+ * mtime + age; `null` when the store does not say (Redis, memcached).
+ */
+function loadedExpiry(stored: StoredSession, data: SessionData, cookieAge: number): number | null {
+  if (stored.expireDate !== undefined) return stored.expireDate.getTime();
+  if (stored.modifiedAt === undefined) return null;
+  return stored.modifiedAt.getTime() + (touchAge(data, cookieAge) ?? cookieAge) * 1000;
+}
+
+/** A touch of `session` for the store: its new expiry, `null` when nothing is to be touched. */
+function touchRecordOf(context: SessionContext, session: Session, conditional: boolean): TouchRecord | null {
+  const { settings } = context;
+  const key = session.sessionKey;
+  const age = touchAge(session.peek(), settings.cookieAge);
+  if (key === null || age === null || age <= 0) return null;
+  const now = settings.now();
+  const record: TouchRecord = { key, expireDate: new Date(now + age * 1000), maxAge: age };
+  if (conditional) record.ifRemainingBelowMs = (age - settings.touchInterval) * 1000;
+  return record;
 }
 
 const missing = () => new UpdateError('The session no longer exists; it was deleted while this request ran.');
@@ -126,6 +156,7 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
       });
     }
     if (replace !== null) session.noteStored(data, { data: stored.data, version: stored.version });
+    session.noteLoaded(loadedExpiry(stored, data, settings.cookieAge));
     return data;
   };
 
@@ -357,6 +388,21 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
       await indexAfterDelete(context, target); // user-sessions
     },
 
+    touch(session, conditional) {
+      const record = touchRecordOf(context, session, conditional);
+      if (record === null) return false;
+      store.validateKey?.(record.key);
+      // A store without touch: a full save of the unchanged data (merge on save keeps others' changes).
+      if (store.touch === undefined)
+        return Promise.resolve(persistence.save(session, false)).then(() => true);
+      const noteTouched = (touched: boolean): boolean => {
+        if (touched) session.noteLoaded(record.expireDate.getTime());
+        return touched;
+      };
+      const touched = store.touch(record);
+      return isThenable(touched) ? Promise.resolve(touched).then(noteTouched) : noteTouched(touched);
+    },
+
     async cycleKey(session, data) {
       const oldKey = session.sessionKey;
       await persistence.create(session);
@@ -387,7 +433,10 @@ export function cookieSession(context: SessionContext, store: CookieStore): Pers
       if (key === null) return {};
       try {
         const value = loads(key, { ...signingOptions, maxAge: settings.cookieAge });
-        if (isPlainObject(value)) return value;
+        if (isPlainObject(value)) {
+          session.noteLoaded(signedAt(key) + (touchAge(value, settings.cookieAge) ?? 0) * 1000);
+          return value;
+        }
       } catch {
         // Any failure (bad signature, expired, malformed) resets the session, silently as Django does.
       }
@@ -422,6 +471,19 @@ export function cookieSession(context: SessionContext, store: CookieStore): Pers
     async cycleKey(session) {
       await persistence.save(session, false);
     },
+
+    // The cookie is the store: a touch signs the same data again with a new timestamp.
+    async touch(session) {
+      if (touchRecordOf(context, session, false) === null) return false;
+      await persistence.save(session, false);
+      return true;
+    },
   };
   return persistence;
+}
+
+/** When a signed value (`payload:timestamp:signature`, verified) was signed, in ms. */
+function signedAt(value: string): number {
+  const parts = value.split(':');
+  return b62Decode(parts[parts.length - 2] ?? '0') * 1000;
 }

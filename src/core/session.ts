@@ -86,6 +86,17 @@ export interface SaveOptions {
 /** The promise {@link Session.set} answers with once the data is loaded: settled, shared, never rejected. */
 const RESOLVED: Promise<void> = Promise.resolve();
 
+/**
+ * Seconds a touch extends `data`'s session by: its custom relative expiry, else `cookieAge`; `null`
+ * for an absolute expiry date (a deadline a touch cannot move) or data not loaded.
+ */
+export function touchAge(data: SessionData | null, cookieAge: number): number | null {
+  if (data === null) return null;
+  const expiry = data[EXPIRY_KEY];
+  if (expiry === undefined || expiry === null || expiry === 0) return cookieAge;
+  return typeof expiry === 'number' && expiry > 0 ? expiry : null;
+}
+
 /** Remove `item` from `list` in place, if present. */
 function remove(list: string[], item: string): void {
   const at = list.indexOf(item);
@@ -123,6 +134,10 @@ export class Session<Data extends object = SessionData> {
   // The lock this request holds (or is acquiring); `#finished` once the response was finalized.
   #lock: Promise<StoreLock | null> | null = null;
   #finished = false;
+  // Touch-only rolling: whether the data came from the store, and when the store said it expires
+  // (ms; `null`: the store did not say).
+  #fromStore = false;
+  #storeExpiry: number | null = null;
 
   /** Open a session; `sessionKey` (e.g. from the cookie) is dropped if shorter than 8 characters. */
   constructor(context: SessionContext, sessionKey?: string | null) {
@@ -199,6 +214,37 @@ export class Session<Data extends object = SessionData> {
   /** @internal What the store held for `data` when it was loaded or saved, if it came from the store. */
   storedAs(data: SessionData): ExpectedRecord | undefined {
     return data === this.#storedFor ? (this.#storedAs ?? undefined) : undefined;
+  }
+
+  /** @internal The data was loaded from the store, which said it expires at `expiresAt` (ms) if it knows. */
+  noteLoaded(expiresAt: number | null): void {
+    this.#fromStore = true;
+    this.#storeExpiry = expiresAt;
+  }
+
+  /**
+   * @internal Whether touch-only rolling should extend this session's expiry now (see docs/rolling.md):
+   * it was loaded from the store and not changed, its expiry is relative (not an absolute date), and
+   * the expiry the store reported is at least `touchInterval` old. When the store did not report one,
+   * the touch is due and the store itself skips it if it came too soon.
+   */
+  touchDue(): boolean {
+    const settings = this.#context.settings;
+    if (settings.rolling !== 'touch' || !this.#fromStore || this.#modified || this.#key === null)
+      return false;
+    const age = touchAge(this.#cache, settings.cookieAge);
+    if (age === null) return false;
+    if (this.#storeExpiry === null) return true;
+    return this.#storeExpiry - settings.now() < (age - settings.touchInterval) * 1000;
+  }
+
+  /** @internal Extend the expiry without rewriting the data; resolves whether it was extended. */
+  touchNow(): boolean | Promise<boolean> {
+    const persistence = this.#persistence();
+    const conditional = this.#storeExpiry === null;
+    return persistence instanceof Promise
+      ? persistence.then((p) => p.touch(this as Session, conditional))
+      : persistence.touch(this as Session, conditional);
   }
 
   /** @internal Forget the pending change set after a successful save. */

@@ -53,6 +53,21 @@ export interface SessionSettings {
   /** Browser-length cookies when no custom expiry is set. @default false */
   expireAtBrowserClose?: boolean;
   /**
+   * `'touch'`: touch-only rolling. A request that read the session and changed nothing extends its
+   * expiry in the store (an `UPDATE` of `expire_date`, a Redis `PEXPIRE`, a memcached `touch`, a file's
+   * mtime) without rewriting its data, at most once per `touchInterval`, and sends the cookie again with
+   * the new expiry. `false`: Django's behaviour (the expiry moves only when the session is saved).
+   * See docs/rolling.md. @default false
+   */
+  rolling?: false | 'touch';
+  /**
+   * With `rolling: 'touch'`: seconds that must pass since the expiry was last written (by a save or a
+   * touch) before a request touches the session again; 0 touches on every request. A whole number
+   * below `cookieAge` (0 when `cookieAge` is 0).
+   * @default the smaller of 60 and half of `cookieAge`
+   */
+  touchInterval?: number;
+  /**
    * Salt of the session-data signature: `"django.contrib.sessions." + <store class qualname>`. Every
    * Django built-in store uses `SessionStore`; change it only to match a custom Django store class.
    * @default 'django.contrib.sessions.SessionStore'
@@ -96,6 +111,8 @@ export interface ResolvedSettings {
   readonly cookieSameSite: SameSite;
   readonly saveEveryRequest: boolean;
   readonly expireAtBrowserClose: boolean;
+  readonly rolling: false | 'touch';
+  readonly touchInterval: number;
   readonly keySalt: string;
   readonly serializer: Serializer | null;
   readonly logger: Logger;
@@ -116,6 +133,9 @@ export const MAX_COOKIE_AGE = 10 * 365 * 24 * 3600;
 
 /** Default `maxDataBytes`: 1 MiB, as the cap on an inflated signed payload. */
 export const DEFAULT_MAX_DATA_BYTES = 1024 * 1024;
+
+/** Default `touchInterval` in seconds (capped at half the cookie age). */
+export const DEFAULT_TOUCH_INTERVAL = 60;
 
 /** Highest `maxDataBytes` accepted (256 MiB). */
 const MAX_DATA_BYTES_LIMIT = 256 * 1024 * 1024;
@@ -171,6 +191,23 @@ function checkInteger(value: unknown, name: string, min: number, max: number, un
     );
   }
   return value;
+}
+
+/** The `rolling` setting and its interval, validated against the cookie age. */
+function checkRolling(options: SessionSettings, cookieAge: number): [false | 'touch', number] {
+  const rolling = options.rolling ?? false;
+  if (rolling !== false && rolling !== 'touch') {
+    throw new ConfigError(`rolling must be 'touch' or false, not ${JSON.stringify(rolling)}.`);
+  }
+  const fallback = Math.min(DEFAULT_TOUCH_INTERVAL, Math.floor(cookieAge / 2));
+  const interval = checkInteger(
+    options.touchInterval ?? fallback,
+    'touchInterval',
+    0,
+    Math.max(0, cookieAge - 1),
+    'seconds (below cookieAge, or a session would expire before its first touch)',
+  );
+  return [rolling, interval];
 }
 
 function checkSameSite(value: unknown): SameSite {
@@ -245,6 +282,8 @@ export function resolveSettings(options: SessionSettings): ResolvedSettings {
     MAX_DATA_BYTES_LIMIT,
     'bytes',
   );
+  const cookieAge = checkInteger(options.cookieAge ?? 1_209_600, 'cookieAge', 0, MAX_COOKIE_AGE, 'seconds');
+  const [rolling, touchInterval] = checkRolling(options, cookieAge);
   const logger = options.logger ?? consoleLogger;
   warnWeakSecret(secretKey, 'secretKey', logger);
   for (const [i, key] of fallbacks.entries()) warnWeakSecret(key, `secretKeyFallbacks[${i}]`, logger);
@@ -252,7 +291,7 @@ export function resolveSettings(options: SessionSettings): ResolvedSettings {
     secretKey,
     secretKeyFallbacks: [...fallbacks],
     cookieName,
-    cookieAge: checkInteger(options.cookieAge ?? 1_209_600, 'cookieAge', 0, MAX_COOKIE_AGE, 'seconds'),
+    cookieAge,
     cookieDomain,
     cookieSecure,
     cookiePath,
@@ -260,6 +299,8 @@ export function resolveSettings(options: SessionSettings): ResolvedSettings {
     cookieSameSite,
     saveEveryRequest: options.saveEveryRequest ?? false,
     expireAtBrowserClose: options.expireAtBrowserClose ?? false,
+    rolling,
+    touchInterval,
     keySalt: options.keySalt ?? DEFAULT_KEY_SALT,
     // A non-default depth reaches every path (signed cookies too) as the default serializer's own limit.
     serializer:

@@ -166,11 +166,15 @@ function finalize(context: RequestHandling, res: ServerResponse): void | Promise
   const changes = changesOf(session);
   const failed = res.statusCode >= 500;
   const isNew = isNewSession(session);
+  // `rolling` without `resave` on a store with touch: an unchanged session's expiry is extended (at
+  // most once per touch interval) instead of saving its data again.
+  const touchOnly =
+    !failed && !isNew && !changes.modified && options.rolling && !options.resave && canTouch(context.manager);
   const save = failed
     ? false
     : isNew
       ? options.saveUninitialized || changes.modified
-      : changes.modified || options.resave || options.rolling;
+      : changes.modified || options.resave || (options.rolling && !touchOnly);
   const stored = !isNew || save;
   let setCookie =
     session.id !== context.cookieId
@@ -180,12 +184,25 @@ function finalize(context: RequestHandling, res: ServerResponse): void | Promise
   if (session.cookie.secure && !isSecure(req, options.proxy)) setCookie = false;
   // express-session's end-of-request touch: the countdown restarts for what is sent and stored.
   if (setCookie || save) session.cookie.reset();
+  if (touchOnly) {
+    const core = coreSessionOf(session);
+    if (core.touchDue()) {
+      const touched = Promise.resolve(core.touchNow());
+      return setCookie ? touched.then(() => sendCookie(res, session, options.name)) : touched.then(() => {});
+    }
+  }
   if (!save) {
     if (setCookie) sendCookie(res, session, options.name);
     return;
   }
   const saving = persist(session, changes);
   return setCookie ? saving.then(() => sendCookie(res, session, options.name)) : saving;
+}
+
+/** Whether the manager's store extends expiries without a save (see `SessionStore.touch`). */
+function canTouch(manager: SessionManager): boolean {
+  const store = manager.store as { kind?: string; touch?: unknown };
+  return store.kind === 'server' && typeof store.touch === 'function';
 }
 
 function sendCookie(res: ServerResponse, session: Session, name: string): void {

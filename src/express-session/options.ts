@@ -239,6 +239,8 @@ export function resolveOptions(options: ExpressSessionOptions): ResolvedOptions 
   // The stored lifetime follows a static maxAge; per-session lifetimes go to `_session_expiry`.
   const maxAge = typeof cookie === 'function' ? null : cookie.maxAge;
   const cookieAge = typeof maxAge === 'number' ? Math.max(1, Math.round(maxAge / 1000)) : DEFAULT_STORED_AGE;
+  const resave = optionalBoolean(o, 'resave', true);
+  const rolling = optionalBoolean(o, 'rolling', false);
   const manager: SessionOptions = {
     secretKey,
     secretKeyFallbacks,
@@ -246,14 +248,17 @@ export function resolveOptions(options: ExpressSessionOptions): ResolvedOptions 
     cookieAge,
     ...(store === undefined ? {} : { store }),
     ...(o.logger === undefined ? {} : { logger: o.logger as Logger }),
+    // express-session's `rolling` without `resave`: an unchanged session is touched, not saved again
+    // (see docs/rolling.md).
+    ...(rolling && !resave ? { rolling: 'touch' as const } : {}),
   };
   return {
     name,
     cookie,
     genid: genid as ResolvedOptions['genid'],
     proxy: o.proxy as boolean | undefined,
-    resave: optionalBoolean(o, 'resave', true),
-    rolling: optionalBoolean(o, 'rolling', false),
+    resave,
+    rolling,
     saveUninitialized: optionalBoolean(o, 'saveUninitialized', true),
     unset,
     manager,

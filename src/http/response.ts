@@ -197,6 +197,8 @@ export function decideFinalize<Data extends object>(
   if (session.accessed) setVaryCookie(decision, context.existingVary);
   // Never a save (nor a cookie) on a 5xx response, as Django.
   decision.save = (session.modified || settings.saveEveryRequest) && !empty && context.status < 500;
+  // Touch-only rolling: an unchanged session whose expiry is due to move (docs/rolling.md).
+  if (!decision.save && !empty && context.status < 500 && session.touchDue()) decision.save = true;
   return decision;
 }
 
@@ -217,6 +219,9 @@ export async function saveForResponse<Data extends object>(
   result: FinalizeResult,
 ): Promise<FinalizeResult> {
   const settings = session.settings;
+  if (!session.modified && !settings.saveEveryRequest && session.touchDue()) {
+    return touchForResponse(session, context, result);
+  }
   let maxAge: number | null = null;
   let expires: string | null = null;
   // May load the session (spec §7 item 131), as Django does.
@@ -229,6 +234,30 @@ export async function saveForResponse<Data extends object>(
   } catch (error) {
     throw interrupted(error);
   }
+  const secure = cookieSecure(settings, context.secureRequest);
+  result.setCookie.push(sessionCookie(settings, session.sessionKey ?? '', expires, maxAge, secure));
+  return result;
+}
+
+/**
+ * Touch-only rolling: extend the unchanged session's expiry in the store, and when it was extended,
+ * send the cookie again with the new `Max-Age`/`expires` (a browser-close cookie has none to move).
+ */
+async function touchForResponse<Data extends object>(
+  session: Session<Data>,
+  context: FinalizeContext,
+  result: FinalizeResult,
+): Promise<FinalizeResult> {
+  const settings = session.settings;
+  let touched: boolean;
+  try {
+    touched = await session.touchNow();
+  } catch (error) {
+    throw interrupted(error);
+  }
+  if (!touched || (await session.getExpireAtBrowserClose())) return result;
+  const maxAge = Math.trunc(await session.getExpiryAge());
+  const expires = httpDate(settings.now() + maxAge * 1000);
   const secure = cookieSecure(settings, context.secureRequest);
   result.setCookie.push(sessionCookie(settings, session.sessionKey ?? '', expires, maxAge, secure));
   return result;

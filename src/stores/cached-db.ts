@@ -17,6 +17,7 @@ import type {
   SessionRecord,
   SessionStore,
   StoredSession,
+  TouchRecord,
 } from './types.js';
 
 export { CACHED_DB_KEY_PREFIX };
@@ -135,6 +136,15 @@ export function createCachedDbStore(options: CachedDbStoreOptions): SessionStore
       },
     }),
     ...(db.lock && { lock: db.lock.bind(db) }),
+    ...(db.touch && {
+      // The database first, then the cache: its entry carries the old expiry, so it is dropped and
+      // the next load reads the row (with the new expiry) and caches it again.
+      async touch(record: TouchRecord): Promise<boolean> {
+        const touched = await db.touch!(record);
+        if (touched) await quietly('Error deleting from cache', undefined, () => cache.delete(record.key));
+        return touched;
+      },
+    }),
     // A failing cache delete propagates (as in Django): a cached copy would keep the session alive.
     async delete(key) {
       await db.delete(key);

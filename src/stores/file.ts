@@ -11,13 +11,20 @@
  */
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { open, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, InvalidSessionKey, StoreUnavailable } from '../core/errors.js';
 import { hasSafeKeyChars } from '../core/keys.js';
 import { lockToken, pollLock } from './_lock.js';
-import type { ReplaceOutcome, SessionRecord, SessionStore, StoredSession, StoreLock } from './types.js';
+import type {
+  ReplaceOutcome,
+  SessionRecord,
+  SessionStore,
+  StoredSession,
+  StoreLock,
+  TouchRecord,
+} from './types.js';
 
 /** Options of {@link createFileStore}. */
 export interface FileStoreOptions {
@@ -217,6 +224,27 @@ export function createFileStore(options: FileStoreOptions = {}): SessionStore {
     update: (record) => save(record, 'r+'),
     replace: (record, expected) => replace(record, expected.data),
     lock: (key, { ttlMs, waitMs }) => sessionLock(key, ttlMs, waitMs),
+    // Touch-only rolling: the expiry is the file's mtime + age (as Django's file backend derives it),
+    // so a touch sets the mtime (the wall clock, as a write does) and leaves the content alone. utimes
+    // on a deleted file fails: no resurrection.
+    async touch(record: TouchRecord) {
+      const file = fileOf(record.key);
+      const at = new Date();
+      try {
+        const below = record.ifRemainingBelowMs;
+        if (below !== undefined) {
+          const { mtimeMs } = await stat(file);
+          if (mtimeMs + record.maxAge * 1000 - at.getTime() >= below) return false;
+        }
+        await utimes(file, at, at);
+        return true;
+      } catch (error) {
+        if (errno(error) === 'ENOENT') return false;
+        throw new StoreUnavailable(`Cannot touch session file ${file}: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+    },
     async delete(key) {
       const file = fileOf(key);
       await locked(file, () => unlink(file).catch(() => {}));

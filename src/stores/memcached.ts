@@ -11,13 +11,14 @@
  * Peer dependency: `memjs`, loaded on first use.
  * @module
  */
+import { LRUCache } from 'lru-cache';
 import type * as Memjs from 'memjs';
 import { ConfigError, InvalidSessionKey } from '../core/errors.js';
 import { CACHE_KEY_PREFIX, parseCacheUrl } from './_cache.js';
 import { checkDataFormat, loadPeer, withTimeout } from './_shared.js';
 import { createHashRing } from './hash-ring.js';
 import { getWithCas, type PerformingClient, writeWithCas } from './memcached-cas.js';
-import type { DataFormat, SessionRecord, SessionStore } from './types.js';
+import type { DataFormat, SessionRecord, SessionStore, TouchRecord } from './types.js';
 
 /** Options of {@link createMemcachedStore}. */
 export interface MemcachedStoreOptions {
@@ -36,6 +37,9 @@ export interface MemcachedStoreOptions {
 
 /** memcached's longest key, in bytes. */
 export const MEMCACHED_MAX_KEY_BYTES = 250;
+
+/** Session keys whose last touch the store remembers (see the `touch` method). */
+const TOUCHED_KEYS_KEPT = 10_000;
 
 /** Beyond 30 days memcached reads an expiry as an absolute unix time, not a TTL. */
 const MAX_RELATIVE_EXPIRY = 60 * 60 * 24 * 30;
@@ -68,6 +72,9 @@ export function createMemcachedStore(options: MemcachedStoreOptions = {}): Sessi
     throw new ConfigError(`memcached timeoutMs must be a positive integer, not ${timeoutMs}.`);
   }
   const clients = new Map<string, Memjs.Client<string, Buffer | null>>();
+  // memcached cannot tell a key's remaining TTL: when this process last touched a key (wall-clock ms),
+  // so a conditional touch is skipped within the interval. Bounded: forgetting one costs one touch.
+  const touchedAt = new LRUCache<string, number>({ max: TOUCHED_KEYS_KEPT });
 
   /** One memjs client per server: memjs's own key → server choice is a plain modulo, not consistent. */
   function clientFor(key: string): Memjs.Client<string, Buffer | null> {
@@ -91,7 +98,7 @@ export function createMemcachedStore(options: MemcachedStoreOptions = {}): Sessi
   const call = <T>(key: string, operation: (client: Memjs.Client<string, Buffer | null>) => Promise<T>) =>
     withTimeout('memcached', timeoutMs, () => operation(clientFor(key)));
 
-  const writableKey = (record: SessionRecord): string => {
+  const writableKey = (record: Pick<SessionRecord, 'key'>): string => {
     const key = prefix + record.key;
     if (!isValidMemcachedKey(key)) {
       throw new InvalidSessionKey(
@@ -166,6 +173,19 @@ export function createMemcachedStore(options: MemcachedStoreOptions = {}): Sessi
         }
         return writeWithCas(raw, key, record.data, expires, cas);
       });
+    },
+    // Touch-only rolling: memcached's `touch` moves the expiry and never creates a missing key.
+    async touch(record: TouchRecord) {
+      const key = writableKey(record);
+      const now = Date.now();
+      const below = record.ifRemainingBelowMs;
+      const last = touchedAt.get(key);
+      if (below !== undefined && last !== undefined && last + record.maxAge * 1000 - now >= below)
+        return false;
+      const touched = await call(key, (c) => c.touch(key, memcachedExpiry(record.maxAge)));
+      if (touched) touchedAt.set(key, now);
+      else touchedAt.delete(key);
+      return touched;
     },
     async set(record) {
       const key = writableKey(record);

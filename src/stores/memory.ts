@@ -10,7 +10,14 @@ import { ConfigError } from '../core/errors.js';
 import { consoleLogger, type Logger } from '../core/logger.js';
 import { createLocalLocks } from './_lock.js';
 import { checkDataFormat } from './_shared.js';
-import type { ClearExpiredContext, DataFormat, SessionRecord, SessionStore, StoredSession } from './types.js';
+import type {
+  ClearExpiredContext,
+  DataFormat,
+  SessionRecord,
+  SessionStore,
+  StoredSession,
+  TouchRecord,
+} from './types.js';
 
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
@@ -129,6 +136,16 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
     },
     delete(key) {
       cache.delete(key);
+    },
+    // Touch-only rolling: the entry's expiry moves, its data string stays the same object.
+    touch(record: TouchRecord) {
+      const entry = alive(record.key, cache.get(record.key));
+      if (entry === undefined) return false;
+      const due = record.ifRemainingBelowMs;
+      if (due !== undefined && entry.expireDate.getTime() - Date.now() >= due) return false;
+      entry.expireDate = record.expireDate;
+      entry.deadline = Date.now() + record.maxAge * 1000;
+      return true;
     },
     async clearExpired(context: ClearExpiredContext) {
       let deleted = 0;

@@ -158,6 +158,13 @@ export function createMysqlStore(options: MysqlStoreOptions): SessionStore {
       );
       return matchedRows(result) > 0;
     },
+    async touch({ key, expireDate }, threshold) {
+      const result = await query<ResultSetHeader>(
+        `UPDATE ${t} SET expire_date = ? WHERE session_key = ? AND expire_date < ?`,
+        [utc(expireDate), key, utc(threshold)],
+      );
+      return matchedRows(result) > 0;
+    },
     async replace({ key, data, expireDate }, expected) {
       // Compared as bytes: the column's collation may ignore case or trailing spaces.
       const result = await query<ResultSetHeader>(

@@ -130,6 +130,13 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
       );
       return rowCount === 1;
     },
+    async touch({ key, expireDate }, threshold) {
+      const { rowCount } = await pool.query(
+        `UPDATE ${t} SET expire_date = $2 WHERE session_key = $1 AND expire_date < $3`,
+        [key, expireDate.toISOString(), threshold.toISOString()],
+      );
+      return rowCount === 1;
+    },
     async replace({ key, data, expireDate }, expected) {
       const { rowCount } = await pool.query(
         `UPDATE ${t} SET session_data = $2, expire_date = $3 WHERE session_key = $1 AND session_data = $4`,

@@ -17,7 +17,7 @@ import { lockToken, pollLock } from './_lock.js';
 import { quoteUrl } from './_redact.js';
 import { checkDataFormat, withTimeout } from './_shared.js';
 import { type LazyRedisClient, lazyNodeRedis } from './redis-client.js';
-import type { DataFormat, ReplaceOutcome, SessionRecord, SessionStore } from './types.js';
+import type { DataFormat, ReplaceOutcome, SessionRecord, SessionStore, TouchRecord } from './types.js';
 
 export { CACHE_KEY_PREFIX };
 
@@ -227,6 +227,16 @@ const LOCK = script(`return redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV
 const UNLOCK = script(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`);
 
+/**
+ * Touch-only rolling: KEYS[1] the session, ARGV the new TTL in ms and, if not empty, the remaining TTL
+ * (ms) below which the touch is due. PEXPIRE on a missing key does nothing (no resurrection); the
+ * value is never rewritten. Answers 1 when the TTL was extended, else 0.
+ */
+const TOUCH = script(`local left = redis.call('PTTL', KEYS[1])
+if left == -2 then return 0 end
+if ARGV[2] ~= '' and left >= tonumber(ARGV[2]) then return 0 end
+return redis.call('PEXPIRE', KEYS[1], ARGV[1])`);
+
 const REPLACE_OUTCOMES: readonly ReplaceOutcome[] = ['missing', 'conflict', 'ok'];
 
 /** EVALSHA, and EVAL when the server does not have the script cached yet (`NOSCRIPT`, e.g. after a restart). */
@@ -310,6 +320,17 @@ function redisSessionStore(
           }, waitMs);
         },
       } satisfies Pick<SessionStore, 'replace' | 'lock'>)),
+    ...(scripts && {
+      async touch(record: TouchRecord) {
+        const ms = String(Math.max(1, Math.ceil(record.maxAge * 1000)));
+        const due =
+          record.ifRemainingBelowMs === undefined ? '' : String(Math.floor(record.ifRemainingBelowMs));
+        const answer = await call((c) =>
+          runScript(c, TOUCH, { keys: [prefix + record.key], arguments: [ms, due] }),
+        );
+        return Number(answer) === 1;
+      },
+    }),
     async delete(key) {
       await call((c) => c.del(prefix + key));
     },

@@ -20,6 +20,7 @@ import type {
   StoredSession,
   StoreLock,
   StoreLockOptions,
+  TouchRecord,
 } from './types.js';
 
 /** Options every server SQL store accepts. */
@@ -212,6 +213,18 @@ export function toUtcDate(value: unknown): Date {
   return fromSqliteDatetime(String(value).replace(/([+-]\d{2})$/, '$1:00'));
 }
 
+/** Latest date a SQL datetime column holds: the bound of an unconditional touch. */
+const MAX_SQL_DATE = new Date('9999-12-31T23:59:59Z');
+
+/**
+ * The `expire_date < ?` bound of a touch: rows expiring before it are extended (all of them for an
+ * unconditional touch).
+ */
+export function touchThreshold(record: TouchRecord): Date {
+  const below = record.ifRemainingBelowMs;
+  return below === undefined ? MAX_SQL_DATE : new Date(Date.now() + below);
+}
+
 /**
  * The statements a server SQL store runs, one function each; {@link createSqlStore} adds timeouts,
  * error wrapping, key validation, auto-creation and batching around them.
@@ -233,6 +246,8 @@ export interface SqlDriver {
   lock(key: string, options: StoreLockOptions): Promise<StoreLock | null>;
   /** Delete the row for `key`. */
   delete(key: string): Promise<void>;
+  /** `UPDATE … SET expire_date WHERE session_key AND expire_date < threshold`; true when a row changed. */
+  touch(record: TouchRecord, threshold: Date): Promise<boolean>;
   /** Rows with `expire_date < now`. */
   countExpired(now: Date): Promise<number>;
   /** Delete at most `limit` rows with `expire_date < now`; resolves how many were deleted. */
@@ -293,6 +308,7 @@ export function createSqlStore(driver: SqlDriver, options: ResolvedSqlOptions): 
       return driver.lock(key, lockOptions);
     },
     delete: (key) => run(() => driver.delete(key)),
+    touch: (record) => run(() => driver.touch(record, touchThreshold(record))),
     async clearExpired(context) {
       const total = await run(() => driver.countExpired(context.now));
       let deleted = 0;

@@ -14,6 +14,7 @@ import {
   loadPeer,
   toSqliteDatetime,
 } from './_shared.js';
+import { touchThreshold } from './sql-common.js';
 import type { SessionStore } from './types.js';
 
 /** Options of {@link createSqliteStore}. */
@@ -68,6 +69,9 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SessionStor
         `UPDATE ${t} SET session_data = ?, expire_date = ? WHERE session_key = ? AND session_data = ?`,
       ),
       delete: conn.prepare<[string]>(`DELETE FROM ${t} WHERE session_key = ?`),
+      touch: conn.prepare<[string, string, string]>(
+        `UPDATE ${t} SET expire_date = ? WHERE session_key = ? AND expire_date < ?`,
+      ),
       countExpired: conn.prepare<[string]>(`SELECT count(*) FROM ${t} WHERE expire_date < ?`).pluck(),
       clearBatch: conn.prepare<[string, number]>(
         `DELETE FROM ${t} WHERE rowid IN (SELECT rowid FROM ${t} WHERE expire_date < ? LIMIT ?)`,
@@ -157,6 +161,14 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SessionStor
     lock: createLocalLocks(),
     async delete(key) {
       run((s) => s.delete.run(key));
+    },
+    // Only expire_date changes (Django's table as it is); a missing row matches nothing.
+    async touch(record) {
+      const below = touchThreshold(record);
+      return run(
+        (s) =>
+          s.touch.run(toSqliteDatetime(record.expireDate), record.key, toSqliteDatetime(below)).changes === 1,
+      );
     },
     async clearExpired(context) {
       const now = toSqliteDatetime(context.now);

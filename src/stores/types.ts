@@ -80,6 +80,25 @@ export interface SessionRecord {
   maxAge: number;
 }
 
+/**
+ * A touch (see {@link SessionStore.touch}): move the expiry of `key` without rewriting its data.
+ * `expireDate`/`maxAge` are the new expiry, as in {@link SessionRecord}.
+ */
+export interface TouchRecord {
+  /** The session key. */
+  key: string;
+  /** The new absolute expiry, for stores with an expiry column. */
+  expireDate: Date;
+  /** Seconds from now until the new expiry (> 0), for TTL-based stores. */
+  maxAge: number;
+  /**
+   * Extend only when less than this many ms of the current expiry remain (omitted: always). The core
+   * passes it when the store's load did not say when the session expires (Redis, memcached), so the
+   * store can skip a touch that came too soon after the last one.
+   */
+  ifRemainingBelowMs?: number;
+}
+
 /** Context handed to {@link SessionStore.clearExpired}. */
 export interface ClearExpiredContext {
   /** The current time (the session clock). */
@@ -144,6 +163,13 @@ export interface SessionStore {
    * A `record.maxAge` ≤ 0 deletes the entry.
    */
   set?(record: SessionRecord): Promise<void>;
+  /**
+   * Move the expiry of the session under `key` to `record`'s, leaving its data untouched (touch-only
+   * rolling, the `rolling: 'touch'` setting). Resolves `true` when it extended a live session, `false`
+   * when there was none (never creates one: a touch racing a logout does nothing) or when
+   * `ifRemainingBelowMs` said it was not due. Optional: without it the core falls back to a full save.
+   */
+  touch?(record: TouchRecord): MaybePromise<boolean>;
   /** Delete the session under `key`; deleting a missing key is not an error. */
   delete(key: string): MaybePromise<void>;
   /** Delete expired sessions and resolve how many were deleted. Absent when the store expires entries itself. */
