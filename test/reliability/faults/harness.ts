@@ -10,6 +10,7 @@
  */
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { expect } from 'vitest';
 import { session } from '../../../src/adapters/node.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import type { SessionStore } from '../../../src/stores/types.js';
@@ -231,3 +232,50 @@ export function report(scenario: string, phase: string, figures: object): void {
 
 /** Whether the full (slow) versions run: `npm run reliability`. */
 export const FULL = process.env.SESSIONKIT_RELIABILITY === '1';
+
+/**
+ * After the fault is repaired: every user gets a 200 within `timeoutMs` (only 200/503 on the way, no
+ * mismatch), then a phase of `phaseMs` answers nothing but 200s with consistent counters. Resolves
+ * both figures.
+ */
+export async function expectRecovery(
+  scenario: string,
+  app: FaultApp,
+  jars: User[],
+  phaseMs: number,
+  options: PhaseOptions & { timeoutMs?: number } = {},
+): Promise<{ recovery: PhaseFigures & { recoveryMs: number | null }; after: PhaseFigures }> {
+  const recovery = await untilRecovered(app, jars, options.timeoutMs ?? 30_000, options);
+  report(scenario, 'recovery', recovery);
+  expect(recovery.recoveryMs).not.toBeNull();
+  expect(recovery.mismatches).toBe(0);
+  expect(recovery.errors).toBe(0);
+  expect(only200And503(recovery)).toEqual([]);
+  const after = await runFor(app, jars, phaseMs, options);
+  report(scenario, 'after recovery', after);
+  expect(after.statuses).toEqual({ 200: after.requests });
+  expect(after.mismatches).toBe(0);
+  return { recovery, after };
+}
+
+/** Print the run's totals of 200 and 503 answers over all users. */
+export function reportTotals(scenario: string, jars: User[]): void {
+  report(scenario, 'totals', {
+    ok: jars.reduce((sum, jar) => sum + jar.ok, 0),
+    failed: jars.reduce((sum, jar) => sum + jar.failed, 0),
+  });
+}
+
+/**
+ * Before the fault: every user gets its first 200 (the first requests also load the store's driver and
+ * connect, which a loaded machine may not finish within the store timeout), then a phase of
+ * `phaseMs` answers nothing but 200s.
+ */
+export async function warmUp(scenario: string, app: FaultApp, jars: User[], phaseMs: number): Promise<void> {
+  const first = await untilRecovered(app, jars, 60_000);
+  expect(first.recoveryMs).not.toBeNull();
+  const warm = await runFor(app, jars, phaseMs);
+  report(scenario, 'warm', warm);
+  expect(warm.statuses).toEqual({ 200: warm.requests });
+  expect(warm.mismatches).toBe(0);
+}

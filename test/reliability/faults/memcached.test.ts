@@ -11,19 +11,22 @@ import { type PrivateServer, startMemcached } from '../../services/private.js';
 import { hasCommand, skipWithout } from '../../services/probe.js';
 import {
   emptyFigures,
+  expectRecovery,
   type FaultApp,
   FULL,
   HANG_MS,
   only200And503,
   report,
+  reportTotals,
   runFor,
   startApp,
   type User,
-  untilRecovered,
   users,
+  warmUp,
 } from './harness.js';
 
-const TIMEOUT_MS = 500;
+// The stores' default: a healthy store answers within it even on a loaded machine.
+const TIMEOUT_MS = 2000;
 const PHASE_MS = FULL ? 8000 : 2500;
 const skip = skipWithout(
   'a private memcached',
@@ -45,9 +48,7 @@ describe.skipIf(skip)('fault: one memcached of the pool stopped', () => {
 
   it('keeps the sessions of the live server, answers 503 for the others, recovers after a restart', async () => {
     const jars = users(FULL ? 40 : 16);
-    const warm = await runFor(app, jars, PHASE_MS);
-    report('memcached', 'warm', warm);
-    expect(warm.statuses).toEqual({ 200: warm.requests });
+    await warmUp('memcached', app, jars, PHASE_MS);
 
     const stopped = pool[1]!;
     await stopped.kill();
@@ -79,16 +80,11 @@ describe.skipIf(skip)('fault: one memcached of the pool stopped', () => {
     expect(liveRun.statuses).toEqual({ 200: liveRun.requests });
 
     await stopped.start();
-    const recovered = await untilRecovered(app, jars, 30_000, { allowFresh: true });
-    report('memcached', 'restart recovery', recovered);
-    expect(recovered.recoveryMs).not.toBeNull();
-    expect(recovered.mismatches).toBe(0);
-    expect(only200And503(recovered)).toEqual([]);
-    const after = await runFor(app, jars, PHASE_MS, { allowFresh: true });
-    report('memcached', 'after restart', after);
-    expect(after.statuses).toEqual({ 200: after.requests });
-    expect(after.mismatches).toBe(0);
+    const { recovery, after } = await expectRecovery('memcached', app, jars, PHASE_MS, {
+      allowFresh: true,
+    });
     // Only the sessions of the restarted server started again.
-    expect(recovered.freshStarts + after.freshStarts).toBeLessThanOrEqual(lost.length);
+    expect(recovery.freshStarts + after.freshStarts).toBe(lost.length);
+    reportTotals('memcached', jars);
   }, 120_000);
 });

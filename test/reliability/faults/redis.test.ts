@@ -5,22 +5,26 @@
  * in-memory data is gone) sessions start fresh with a new key and the service recovers.
  * Short version in `npm test`, longer phases with `npm run reliability`.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PrivateServer, privateRedisProblem, startRedis } from '../../services/private.js';
 import { skipWithout } from '../../services/probe.js';
 import {
+  expectRecovery,
   type FaultApp,
   FULL,
   HANG_MS,
   only200And503,
   report,
+  reportTotals,
   runFor,
   startApp,
-  untilRecovered,
   users,
+  warmUp,
 } from './harness.js';
 
-const TIMEOUT_MS = 500;
+// The stores' default: a healthy store answers within it even on a loaded machine.
+const TIMEOUT_MS = 2000;
 const PHASE_MS = FULL ? 8000 : 2500;
 const skip = skipWithout('a private redis-server', await privateRedisProblem());
 
@@ -38,12 +42,14 @@ describe.skipIf(skip)('fault: Redis frozen, thawed, killed and restarted', () =>
 
   it('answers 503 while frozen, recovers with consistent counters, and again after a restart', async () => {
     const jars = users(FULL ? 40 : 12);
-    const warm = await runFor(app, jars, PHASE_MS);
-    report('redis', 'warm', warm);
-    expect(warm.statuses).toEqual({ 200: warm.requests });
+    await warmUp('redis', app, jars, PHASE_MS);
 
+    // Frozen mid-load, so that some requests have loaded and are saving: their writes wait in the
+    // socket and land after the thaw (late writes), which the counters' bound accounts for.
+    const load = runFor(app, jars, TIMEOUT_MS * 3);
+    await sleep(300);
     redis.freeze();
-    const frozen = await runFor(app, jars, PHASE_MS);
+    const frozen = await load;
     report('redis', 'frozen', frozen);
     expect(only200And503(frozen)).toEqual([]);
     expect(frozen.errors).toBe(0);
@@ -53,15 +59,7 @@ describe.skipIf(skip)('fault: Redis frozen, thawed, killed and restarted', () =>
     expect(frozen.maxMs).toBeLessThan(HANG_MS);
 
     redis.thaw();
-    const thawed = await untilRecovered(app, jars, 30_000);
-    report('redis', 'thaw recovery', thawed);
-    expect(thawed.recoveryMs).not.toBeNull();
-    expect(thawed.mismatches).toBe(0);
-    expect(only200And503(thawed)).toEqual([]);
-    const after = await runFor(app, jars, PHASE_MS);
-    report('redis', 'after thaw', after);
-    expect(after.statuses).toEqual({ 200: after.requests });
-    expect(after.mismatches).toBe(0);
+    await expectRecovery('redis thawed', app, jars, PHASE_MS);
 
     await redis.kill();
     const down = await runFor(app, jars, PHASE_MS / 2);
@@ -72,20 +70,8 @@ describe.skipIf(skip)('fault: Redis frozen, thawed, killed and restarted', () =>
 
     await redis.start();
     // The restarted Redis has no data (no persistence): sessions start again, with a new key.
-    const restarted = await untilRecovered(app, jars, 30_000, { allowFresh: true });
-    report('redis', 'restart recovery', restarted);
-    expect(restarted.recoveryMs).not.toBeNull();
-    expect(restarted.mismatches).toBe(0);
-    expect(only200And503(restarted)).toEqual([]);
-    const final = await runFor(app, jars, PHASE_MS, { allowFresh: true });
-    report('redis', 'after restart', final);
-    expect(final.statuses).toEqual({ 200: final.requests });
-    expect(final.mismatches).toBe(0);
-    const totals = { ok: 0, failed: 0 };
-    for (const jar of jars) {
-      totals.ok += jar.ok;
-      totals.failed += jar.failed;
-    }
-    report('redis', 'totals', totals);
+    const { recovery } = await expectRecovery('redis restarted', app, jars, PHASE_MS, { allowFresh: true });
+    expect(recovery.freshStarts).toBe(jars.length);
+    reportTotals('redis', jars);
   }, 120_000);
 });
