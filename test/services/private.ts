@@ -189,8 +189,15 @@ export interface PrivateCluster {
 const cli = (port: number, ...args: string[]) =>
   run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], 5000).catch(() => '');
 
-/** Start 6 cluster nodes on free ports and create a 3 × (master + replica) cluster. */
-export async function startRedisCluster(nodeTimeoutMs = 1000): Promise<PrivateCluster> {
+/**
+ * Start 6 cluster nodes on free ports and create a 3 × (master + replica) cluster.
+ * @param fullCoverage Redis's `cluster-require-full-coverage`: when `true` (Redis's default) the
+ * whole cluster refuses every command (CLUSTERDOWN) while any slot has no live master.
+ */
+export async function startRedisCluster(
+  fullCoverage: boolean,
+  nodeTimeoutMs = 1000,
+): Promise<PrivateCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'sk-faults-cluster-'));
   const nodes: PrivateServer[] = [];
   for (let i = 0; i < 6; i++) {
@@ -209,6 +216,8 @@ export async function startRedisCluster(nodeTimeoutMs = 1000): Promise<PrivateCl
         join(dir, `nodes-${port}.conf`),
         '--cluster-node-timeout',
         String(nodeTimeoutMs),
+        '--cluster-require-full-coverage',
+        fullCoverage ? 'yes' : 'no',
         '--save',
         '',
         '--appendonly',

@@ -3,6 +3,8 @@
  * killed; its replica takes over. Sessions whose slots live on the other masters never fail; sessions
  * on the killed master answer 503 (never 500, never a hang) until the client follows the failover
  * (MOVED / slot map refresh), then continue with their data from the replica.
+ * The nodes run with `cluster-require-full-coverage no`: with Redis's default every slot fails
+ * (CLUSTERDOWN, hence 503 for every session) until the promotion.
  * Runs with `npm run reliability` (six Redis processes and a failover take a while).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,7 +33,10 @@ describe.skipIf(skip)('fault: a Redis Cluster master killed and failed over', ()
   let cluster: PrivateCluster;
   let app: FaultApp;
   beforeAll(async () => {
-    cluster = await startRedisCluster();
+    // With Redis's default (full coverage required), every slot answers CLUSTERDOWN between the
+    // master's failure and its replica's promotion; a deployment that wants the other sessions to
+    // keep working sets it to no, as here.
+    cluster = await startRedisCluster(false);
     app = await startApp(`redis-cluster://${cluster.seeds.join(',')}?prefix=${PREFIX}&timeout=${TIMEOUT_MS}`);
   });
   afterAll(async () => {
@@ -39,8 +44,9 @@ describe.skipIf(skip)('fault: a Redis Cluster master killed and failed over', ()
     await cluster?.destroy();
   });
 
-  it('keeps the other slots working and recovers the killed master’s sessions from its replica', async () => {
-    const jars = users(24);
+  const jars = users(24);
+
+  it('keeps the other slots working while a master is killed and its replica promoted', async () => {
     await warmUp('redis-cluster', app, jars, PHASE_MS);
     const masterOf = new Map(
       await Promise.all(jars.map(async (jar) => [jar, await cluster.masterOf(PREFIX + jar.key)] as const)),
@@ -72,8 +78,17 @@ describe.skipIf(skip)('fault: a Redis Cluster master killed and failed over', ()
     expect(victimFigures.errors).toBe(0);
     expect(victimFigures.mismatches).toBe(0);
     expect(victimFigures.maxMs).toBeLessThan(HANG_MS);
+  }, 120_000);
 
-    await expectRecovery('redis-cluster', app, jars, PHASE_MS);
+  // DEFECT (reported to the lead, not fixed here: src/** is out of this suite's scope). The store's
+  // node-redis cluster client sends the killed master's slots to its client for that node, which is
+  // offline (the offline queue is disabled, so each command fails at once with ClientOfflineError)
+  // and reconnects to the dead address forever. node-redis refreshes its slot map only on a MOVED or
+  // ASK answer, which an offline node never gives: after the replica's promotion those sessions keep
+  // answering 503 until the old master comes back or the process restarts. Remove `.fails` once the
+  // store rediscovers the topology when a node is offline.
+  it.fails('recovers the killed master’s sessions from the promoted replica', async () => {
+    await expectRecovery('redis-cluster', app, jars, PHASE_MS, { timeoutMs: 15_000 });
     reportTotals('redis-cluster', jars);
-  }, 150_000);
+  }, 60_000);
 });
