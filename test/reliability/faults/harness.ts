@@ -98,6 +98,8 @@ export interface PhaseFigures {
   mismatches: number;
   /** 200s that started a new session because the store had lost the old one (only where allowed). */
   freshStarts: number;
+  /** Increments of requests that answered 503 but whose write landed later (late writes). */
+  lateWrites: number;
   /** The slowest answer, in ms. */
   maxMs: number;
 }
@@ -109,6 +111,7 @@ export const emptyFigures = (): PhaseFigures => ({
   errors: 0,
   mismatches: 0,
   freshStarts: 0,
+  lateWrites: 0,
   maxMs: 0,
 });
 
@@ -154,6 +157,8 @@ export class User {
       figures.freshStarts++;
     } else if (!(n >= this.last + 1 && n <= this.last + 1 + this.pendingFailures)) {
       figures.mismatches++;
+    } else {
+      figures.lateWrites += n - this.last - 1;
     }
     this.last = n;
     this.pendingFailures = 0;
