@@ -13,8 +13,9 @@ import { createHash } from 'node:crypto';
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { CACHE_KEY_PREFIX, parseCacheUrl } from './_cache.js';
-import { quoteUrl } from './_redact.js';
 import { lockToken, pollLock } from './_lock.js';
+import { checkReady, READY_PROBE_KEY } from './_ready.js';
+import { quoteUrl } from './_redact.js';
 import { checkDataFormat, withTimeout } from './_shared.js';
 import { type LazyRedisClient, lazyNodeRedis } from './redis-client.js';
 import type { DataFormat, ReplaceOutcome, SessionRecord, SessionStore } from './types.js';
@@ -319,5 +320,9 @@ function redisSessionStore(
       return 0;
     },
     close: () => source.close(),
+    // Start-up check: the redis package loads, the connection opens, one read answers.
+    async ready() {
+      await checkReady({ store: name }, () => this.exists(READY_PROBE_KEY));
+    },
   };
 }
