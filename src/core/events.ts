@@ -4,6 +4,7 @@
  * session keys. Without a listener nothing here runs (see docs/events.md).
  * @module
  */
+import { ConfigError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { Persistence } from './persistence.js';
 import type { Session, SessionContext } from './session.js';
@@ -57,7 +58,7 @@ export function attachListener(
   logger: Logger,
 ): void {
   if (listener === undefined) return;
-  if (typeof listener !== 'function') throw new TypeError('onEvent must be a function');
+  if (typeof listener !== 'function') throw new ConfigError('onEvent must be a function (event) => void.');
   listeners.set(context, {
     emit(event) {
       try {
