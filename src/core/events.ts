@@ -97,7 +97,9 @@ export function instrument(persistence: Persistence, store: string, emit: Emit):
     const start = performance.now();
     const finish = (value: T): T => {
       const event = done(value);
-      if (event !== null) emit({ ...event, store, durationMs: performance.now() - start });
+      if (event !== null) {
+        emit({ type: event.type, store, durationMs: performance.now() - start, outcome: event.outcome });
+      }
       return value;
     };
     const fail = (error: unknown): never => {
