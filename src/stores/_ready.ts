@@ -88,13 +88,20 @@ export function diagnose(error: unknown, target: ReadyTarget): ConfigError {
         { cause: error },
       );
     }
-    if (typeof code === 'string' && CONNECT_CODES.has(code)) {
+    // Some clients (node-redis) keep only Node's message, `connect ECONNREFUSED 127.0.0.1:6379`.
+    const fromMessage = /\bconnect (E[A-Z_]+) (\S+)/.exec(message);
+    const connectCode = typeof code === 'string' && CONNECT_CODES.has(code) ? code : fromMessage?.[1];
+    if (connectCode !== undefined && CONNECT_CODES.has(connectCode)) {
       const address = field(e, 'address');
       const port = field(e, 'port');
       const where =
-        typeof address === 'string' ? ` at ${address}${port === undefined ? '' : `:${port}`}` : at;
+        typeof address === 'string'
+          ? ` at ${address}${port === undefined ? '' : `:${port}`}`
+          : fromMessage !== null
+            ? ` at ${fromMessage[2]}`
+            : at;
       return new ConfigError(
-        `Cannot connect to the ${store} server${where} (${code}). Check that the server is running and that ` +
+        `Cannot connect to the ${store} server${where} (${connectCode}). Check that the server is running and that ` +
           "the store URL's host and port are right.",
         { cause: error },
       );
