@@ -42,6 +42,11 @@ export interface SessionMiddleware<Data extends object = SessionData> {
   (req: Request, res: Response, next: NextFunction): void;
   /** The manager behind it (store, settings); `await middleware.manager.close()` on shutdown. */
   readonly manager: SessionManager<Data>;
+  /**
+   * Check the store at start-up (client package, connection, table): `await x.ready()` before
+   * listening. Rejects with a `ConfigError` that says what to fix.
+   */
+  ready(): Promise<void>;
 }
 
 /**
@@ -73,7 +78,7 @@ export function session<Data extends object = SessionData>(
     attachSession(runtime, req, res);
     next();
   };
-  return Object.assign(middleware, { manager: runtime.manager });
+  return Object.assign(middleware, { manager: runtime.manager, ready: () => runtime.manager.ready() });
 }
 
 /**

@@ -128,6 +128,19 @@ function install(fastify: FastifyInstance, runtime: SessionRuntime): void {
 }
 
 /**
+ * Registration waits for the store's start-up check, so `app.ready()`/`listen()` rejects with the
+ * `ConfigError` that names the fix. A manager the plugin created is closed when the check fails.
+ */
+async function readyAtRegistration(runtime: SessionRuntime): Promise<void> {
+  try {
+    await runtime.manager.ready();
+  } catch (error) {
+    if (runtime.ownsManager) await runtime.manager.close().catch(() => {});
+    throw error;
+  }
+}
+
+/**
  * Wrapped with `fastify-plugin`: not encapsulated (the hooks and decorations apply app-wide), named
  * `sessionkit`, for Fastify 5.
  */
@@ -144,7 +157,9 @@ function unencapsulated<Options extends object>(
  */
 const sessionkitPlugin: FastifyPluginAsync<SessionMiddlewareOptions> = unencapsulated(
   async function sessionkit(fastify: FastifyInstance, options: SessionMiddlewareOptions) {
-    install(fastify, createSessionRuntime(sessionOptions(options as unknown as Record<string, unknown>)));
+    const runtime = createSessionRuntime(sessionOptions(options as unknown as Record<string, unknown>));
+    await readyAtRegistration(runtime);
+    install(fastify, runtime);
   },
 );
 
@@ -157,6 +172,7 @@ export default sessionkitPlugin;
 export function session(options: SessionMiddlewareOptions): FastifyPluginAsync {
   const runtime = createSessionRuntime(options);
   return unencapsulated(async function sessionkitBound(fastify: FastifyInstance) {
+    await readyAtRegistration(runtime);
     install(fastify, runtime);
   });
 }

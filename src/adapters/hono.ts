@@ -45,6 +45,11 @@ export type SessionEnv<Data extends object = SessionData> = {
 export type SessionMiddleware<Data extends object = SessionData> = MiddlewareHandler<SessionEnv<Data>> & {
   /** The manager behind it (store, settings); `await middleware.manager.close()` on shutdown. */
   readonly manager: SessionManager<Data>;
+  /**
+   * Check the store at start-up (client package, connection, table): `await x.ready()` before
+   * listening. Rejects with a `ConfigError` that says what to fix.
+   */
+  ready(): Promise<void>;
 };
 
 function replaceResponse(c: Context, response: SessionErrorResponse): void {
@@ -101,7 +106,7 @@ export function session<Data extends object = SessionData>(
       replaceResponse(c, response);
     }
   };
-  return Object.assign(middleware, { manager: runtime.manager });
+  return Object.assign(middleware, { manager: runtime.manager, ready: () => runtime.manager.ready() });
 }
 
 /**

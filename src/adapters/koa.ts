@@ -41,6 +41,11 @@ export type SessionMiddleware<Data extends object = SessionData> = Middleware<
 > & {
   /** The manager behind it (store, settings); `await middleware.manager.close()` on shutdown. */
   readonly manager: SessionManager<Data>;
+  /**
+   * Check the store at start-up (client package, connection, table): `await x.ready()` before
+   * listening. Rejects with a `ConfigError` that says what to fix.
+   */
+  ready(): Promise<void>;
 };
 
 function respondWith(ctx: ParameterizedContext, response: SessionErrorResponse): void {
@@ -91,7 +96,7 @@ export function session<Data extends object = SessionData>(
       respondWith(ctx, response);
     }
   };
-  return Object.assign(middleware, { manager: runtime.manager });
+  return Object.assign(middleware, { manager: runtime.manager, ready: () => runtime.manager.ready() });
 }
 
 /**

@@ -47,6 +47,11 @@ export interface SessionWrapper<Data extends object = SessionData> {
   (handler: SessionRequestHandler<Data>): RequestListener;
   /** The manager behind it (store, settings); `await wrapper.manager.close()` on shutdown. */
   readonly manager: SessionManager<Data>;
+  /**
+   * Check the store at start-up (client package, connection, table): `await x.ready()` before
+   * listening. Rejects with a `ConfigError` that says what to fix.
+   */
+  ready(): Promise<void>;
 }
 
 /**
@@ -67,5 +72,5 @@ export function session<Data extends object = SessionData>(
         attached.fail(error);
       }
     };
-  return Object.assign(wrap, { manager: runtime.manager });
+  return Object.assign(wrap, { manager: runtime.manager, ready: () => runtime.manager.ready() });
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import type { Logger } from '../core/logger.js';
 import { createSessionManager, type SessionManager } from '../core/manager.js';
 import {
@@ -53,6 +54,26 @@ function checkLength(secrets: Secrets): Secrets {
 async function cachedDbStore(dbUrl: string, cacheUrl: string, settings: ResolvedSettings): Promise<AnyStore> {
   const { createCachedDbStoreFromUrls } = await import('../stores/cached-db.js');
   return createCachedDbStoreFromUrls(dbUrl, cacheUrl, settings);
+}
+
+/** `--create`: the store commands that would otherwise open a new SQLite file take it. */
+export interface CreateOption {
+  /** Allow a store command to create a new SQLite database file. */
+  create?: boolean;
+}
+
+/**
+ * A mistyped SQLite path would silently give a new, empty database (and report 0 sessions cleared):
+ * refuse a path whose file does not exist unless `--create` is given.
+ */
+export function refuseNewSqliteFile(storeUrl: string, create: boolean | undefined): void {
+  if (create === true || !/^sqlite:/i.test(storeUrl)) return;
+  const path = storeUrl.slice('sqlite:'.length).split('?')[0] ?? '';
+  if (path === '' || path === ':memory:' || existsSync(path)) return;
+  throw new CliError(
+    `the SQLite database ${JSON.stringify(path)} does not exist. Check the path, or pass --create to create a new database there.`,
+    EXIT.usage,
+  );
 }
 
 /**

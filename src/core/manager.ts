@@ -15,6 +15,7 @@ import {
 } from '../user-sessions/user-sessions.js';
 import { createCodec, type SessionCodec, type SessionData } from './codec.js';
 import { NotSupported } from './errors.js';
+import { attachListener, type SessionEventListener } from './events.js';
 import { type Concurrency, checkConcurrency } from './merge.js';
 import { isStoredSessionExpired } from './persistence.js';
 import { Session, type SessionContext } from './session.js';
@@ -43,6 +44,14 @@ export interface SessionOptions extends SessionSettings {
    * @default false
    */
   userSessions?: boolean | UserSessionsOptions;
+  /**
+   * Told of every store operation (`load`, `save`, `create`, `delete`) and of `conflict`, `error` and
+   * `tampered`, with the store's name, the duration and the outcome — never data or session keys.
+   * Synchronous; what it throws is logged and ignored. Without it nothing is timed. See docs/events.md.
+   * @example
+   * onEvent: (event) => counters.inc(`${event.type}_${event.store}_${event.outcome}`)
+   */
+  onEvent?: SessionEventListener;
 }
 
 /** Settings, codec and store of an application's sessions. */
@@ -76,6 +85,7 @@ export class SessionManager<Data extends object = SessionData> {
     // user-sessions: track this manager's saves in the user index.
     this.#users = userSessionsFor(this, options.userSessions, typeof store === 'string' ? store : null);
     this.#users?.attach(this.#context);
+    attachListener(this.#context, options.onEvent, this.settings.logger); // events
   }
 
   /** A lazy session for `sessionKey` (the cookie value, or nothing for a new visitor). No store call yet. */
@@ -158,6 +168,21 @@ export class SessionManager<Data extends object = SessionData> {
       );
     }
     return this.#users;
+  }
+
+  // ---- start-up check (docs/events.md, issue 17) ----------------------------------------------------
+
+  /**
+   * Check, before serving, that the store works: its client package loads, the connection opens, the
+   * table exists (or is created, with the store's `createTable` option). Rejects with a
+   * {@link ConfigError} that says what to fix. Stores without a check (memory, signed cookies, custom
+   * stores without `ready`) resolve at once.
+   * @example
+   * const sessions = createSessionManager({ secretKey, store: process.env.SESSION_STORE });
+   * await sessions.ready(); // fails at start-up, not at the first request
+   */
+  async ready(): Promise<void> {
+    if (this.store.kind === 'server') await this.store.ready?.();
   }
 }
 

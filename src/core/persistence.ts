@@ -18,7 +18,15 @@ import type {
 } from '../stores/types.js';
 import { indexAfterDelete, indexAfterWrite } from '../user-sessions/hooks.js';
 import { isPlainObject, type SessionData } from './codec.js';
-import { CookieTooLarge, CreateError, InvalidSessionKey, StoreUnavailable, UpdateError } from './errors.js';
+import {
+  CookieTooLarge,
+  CreateError,
+  InvalidSessionKey,
+  SignatureExpired,
+  StoreUnavailable,
+  UpdateError,
+} from './errors.js';
+import { emitterOf, instrument } from './events.js';
 import { computeExpiryAge, computeExpiryDate, EXPIRY_KEY } from './expiry.js';
 import { generateSessionKey } from './keys.js';
 import { applyChanges, backoff, MAX_SAVE_ATTEMPTS, ownChanges, SaveConflict } from './merge.js';
@@ -52,7 +60,10 @@ const shared = new WeakMap<SessionContext, { store: AnyStore; persistence: Persi
 export function persistenceFor(context: SessionContext, store: AnyStore): Persistence {
   const known = shared.get(context);
   if (known !== undefined && known.store === store) return known.persistence;
-  const persistence = store.kind === 'cookie' ? cookieSession(context, store) : serverSession(context, store);
+  const plain = store.kind === 'cookie' ? cookieSession(context, store) : serverSession(context, store);
+  // Events: wrapped only when a listener is attached, so without one no operation is timed.
+  const emit = emitterOf(context);
+  const persistence = emit === null ? plain : instrument(plain, store.name, emit);
   shared.set(context, { store, persistence });
   return persistence;
 }
@@ -131,6 +142,7 @@ function settle(
 /** Persistence for server-side stores. */
 export function serverSession(context: SessionContext, store: SessionStore): Persistence {
   const { settings, codec } = context;
+  const emit = emitterOf(context);
   // Merge on save needs the store's compare-and-swap; without it (or when opted out) saves overwrite.
   const replace =
     context.concurrency !== 'last-write-wins' && store.replace !== undefined
@@ -161,8 +173,16 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
   };
 
   // An empty file is Django's file-store placeholder for a session being created: no data yet.
-  const decodeStored = (stored: StoredSession): SessionData =>
-    stored.data === '' ? {} : (codec.decode(stored.data) ?? {});
+  const decodeStored = (stored: StoredSession): SessionData => {
+    if (stored.data === '') return {};
+    const data = codec.decode(stored.data);
+    if (data !== null) return data;
+    emit?.({ type: 'tampered', store: store.name, durationMs: 0, outcome: 'refused', operation: 'load' });
+    return {};
+  };
+
+  const conflict = (): void =>
+    emit?.({ type: 'conflict', store: store.name, durationMs: 0, outcome: 'merging', operation: 'save' });
 
   const recordOf = (key: string, data: SessionData): SessionRecord => {
     const now = settings.now();
@@ -213,6 +233,7 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
         return;
       }
       if (outcome === 'missing') throw missing();
+      conflict();
     }
     throw new SaveConflict(
       `The session was saved by other requests ${MAX_SAVE_ATTEMPTS} times while this request tried to save it; nothing was written.`,
@@ -232,6 +253,7 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
       return settle(context, session, record, data, true, false, true);
     }
     if (outcome === 'missing') throw missing();
+    conflict();
     return merge(session, record.key, data, loaded);
   };
 
@@ -419,6 +441,9 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
 /** Persistence for the signed-cookie store: the session key is the signed data itself (spec §4.5). */
 export function cookieSession(context: SessionContext, store: CookieStore): Persistence {
   const { settings } = context;
+  const emit = emitterOf(context);
+  const refused = (): void =>
+    emit?.({ type: 'tampered', store: store.name, durationMs: 0, outcome: 'refused', operation: 'load' });
   const signingOptions = {
     key: settings.secretKey,
     fallbackKeys: settings.secretKeyFallbacks,
@@ -437,8 +462,11 @@ export function cookieSession(context: SessionContext, store: CookieStore): Pers
           session.noteLoaded(signedAt(key) + (touchAge(value, settings.cookieAge) ?? 0) * 1000);
           return value;
         }
-      } catch {
-        // Any failure (bad signature, expired, malformed) resets the session, silently as Django does.
+        refused();
+      } catch (error) {
+        // Any failure (bad signature, expired, malformed) resets the session, silently as Django does;
+        // all but expiry are reported as tampering.
+        if (!(error instanceof SignatureExpired)) refused();
       }
       await persistence.create(session);
       return {};

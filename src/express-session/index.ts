@@ -19,6 +19,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConfigError } from '../core/errors.js';
+import type { SessionEventListener } from '../core/events.js';
 import { createSessionManager, type SessionManager } from '../core/manager.js';
 import type { Session as CoreSession } from '../core/session.js';
 import type { AnyStore } from '../stores/types.js';
@@ -61,22 +62,36 @@ export interface SessionMiddleware {
   (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void;
   /** The sessionkit manager behind it (store, settings); `await middleware.manager.close()` on shutdown. */
   readonly manager: SessionManager;
+  /**
+   * Check the store at start-up (client package, connection, table): `await middleware.ready()` before
+   * listening. Rejects with a `ConfigError` that says what to fix.
+   */
+  ready(): Promise<void>;
 }
+
+/** The drop-in's options: express-session's, plus sessionkit's `onEvent` (docs/events.md). */
+export type DropInOptions = ExpressSessionOptions & {
+  /** Told of every store operation, conflict, error and tampered data (docs/events.md). */
+  onEvent?: SessionEventListener;
+};
 
 /**
  * Create the session middleware, with express-session's options and defaults.
  * @throws {ConfigError} for an unknown option or an invalid value (a secret shorter than 32 characters
  * included).
  */
-export function session(options: ExpressSessionOptions): SessionMiddleware {
-  const resolved = resolveOptions(options);
-  const manager = createSessionManager(resolved.manager);
+export function session(options: DropInOptions): SessionMiddleware {
+  const { onEvent, ...rest } = (options ?? {}) as DropInOptions;
+  const resolved = resolveOptions(options === undefined || options === null ? options : rest);
+  const manager = createSessionManager(
+    onEvent === undefined ? resolved.manager : { ...resolved.manager, onEvent },
+  );
   if (manager.store.kind === 'cookie') {
     throw new ConfigError(
       'The signed-cookie store cannot back sessionkit/express-session (its session ID is the data itself); use a server-side store.',
     );
   }
-  return Object.assign(createHandler(resolved, manager), { manager });
+  return Object.assign(createHandler(resolved, manager), { manager, ready: () => manager.ready() });
 }
 
 export default session;

@@ -163,6 +163,12 @@ export function createCachedDbStore(options: CachedDbStoreOptions): SessionStore
     async close() {
       await Promise.all([db.close?.(), cache.close?.()]);
     },
+    // Start-up check of both stores: a cache that cannot serve would only slow requests down, but it is
+    // still a setup mistake worth reporting at start.
+    async ready() {
+      await db.ready?.();
+      await cache.ready?.();
+    },
   };
 }
 

@@ -10,8 +10,8 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { statSync } from 'node:fs';
-import { open, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { constants as fsConstants, statSync } from 'node:fs';
+import { access, open, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, InvalidSessionKey, StoreUnavailable } from '../core/errors.js';
@@ -268,6 +268,17 @@ export function createFileStore(options: FileStoreOptions = {}): SessionStore {
       }
       if (examined === 0) context.onProgress?.(0, 0);
       return deleted;
+    },
+    // Start-up check: the folder (checked at construction) is still there and writable.
+    async ready() {
+      try {
+        await access(directory, fsConstants.W_OK);
+      } catch (error) {
+        throw new ConfigError(
+          `The session storage path ${JSON.stringify(directory)} is not writable by this process: fix its permissions or choose another folder (file:DIR).`,
+          { cause: error },
+        );
+      }
     },
   };
 }

@@ -15,6 +15,7 @@ import { LRUCache } from 'lru-cache';
 import type * as Memjs from 'memjs';
 import { ConfigError, InvalidSessionKey } from '../core/errors.js';
 import { CACHE_KEY_PREFIX, parseCacheUrl } from './_cache.js';
+import { checkReady, READY_PROBE_KEY } from './_ready.js';
 import { checkDataFormat, loadPeer, withTimeout } from './_shared.js';
 import { createHashRing } from './hash-ring.js';
 import { getWithCas, type PerformingClient, writeWithCas } from './memcached-cas.js';
@@ -204,6 +205,10 @@ export function createMemcachedStore(options: MemcachedStoreOptions = {}): Sessi
     async close() {
       for (const client of clients.values()) client.close();
       clients.clear();
+    },
+    // Start-up check: memjs loads and one read answers (the probe key lands on one server of the ring).
+    async ready() {
+      await checkReady({ store: 'memcached', where: servers.join(',') }, () => this.exists(READY_PROBE_KEY));
     },
   };
 }

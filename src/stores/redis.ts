@@ -14,6 +14,7 @@ import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { CACHE_KEY_PREFIX, parseCacheUrl } from './_cache.js';
 import { lockToken, pollLock } from './_lock.js';
+import { checkReady, READY_PROBE_KEY } from './_ready.js';
 import { quoteUrl } from './_redact.js';
 import { checkDataFormat, withTimeout } from './_shared.js';
 import { type LazyRedisClient, lazyNodeRedis } from './redis-client.js';
@@ -340,5 +341,9 @@ function redisSessionStore(
       return 0;
     },
     close: () => source.close(),
+    // Start-up check: the redis package loads, the connection opens, one read answers.
+    async ready() {
+      await checkReady({ store: name }, () => this.exists(READY_PROBE_KEY));
+    },
   };
 }

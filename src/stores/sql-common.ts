@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ConfigError, InvalidSessionKey, StoreUnavailable } from '../core/errors.js';
+import { checkReady, READY_PROBE_KEY } from './_ready.js';
 import { quoteUrl } from './_redact.js';
 import {
   CLEAR_BATCH_SIZE,
@@ -325,5 +326,11 @@ export function createSqlStore(driver: SqlDriver, options: ResolvedSqlOptions): 
     },
     validateKey: validateSqlKey,
     close: () => driver.close(),
+    // Start-up check: one read through the same path as a request, with the fix named on failure.
+    ready: () =>
+      checkReady(
+        { store: name, table: options.table, isMissingTable: (error) => driver.isMissingTable(error) },
+        () => run(() => driver.exists(READY_PROBE_KEY)),
+      ),
   };
 }

@@ -3,9 +3,13 @@
  * database file through `better-sqlite3`, so a Django site using the same file shares sessions.
  * @module
  */
+
+import { existsSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import { StoreUnavailable } from '../core/errors.js';
+import { ConfigError, StoreUnavailable } from '../core/errors.js';
 import { createLocalLocks } from './_lock.js';
+import { checkReady, READY_PROBE_KEY } from './_ready.js';
 import {
   CLEAR_BATCH_SIZE,
   DJANGO_EXPIRE_INDEX,
@@ -39,6 +43,10 @@ export function sqliteSchema(table = DJANGO_SESSION_TABLE): string[] {
     `CREATE INDEX IF NOT EXISTS "${index}" ON "${table}" ("expire_date")`,
   ];
 }
+
+/** Whether a better-sqlite3 error says the table is missing (`createTable: false` on a new file). */
+const isSqliteMissingTable = (error: unknown): boolean =>
+  /no such table/.test(error instanceof Error ? error.message : '');
 
 /**
  * Create a SQLite store.
@@ -185,6 +193,20 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SessionStor
     },
     async createTable() {
       createSchema(connect());
+    },
+    // Start-up check: the addon loads, the folder exists, the table is there (or is created).
+    async ready() {
+      const target = { store: 'sqlite', where: path, table, isMissingTable: isSqliteMissingTable };
+      if (!options.database && path !== ':memory:' && !path.startsWith('file:')) {
+        const folder = dirname(resolvePath(path));
+        if (!existsSync(folder)) {
+          throw new ConfigError(
+            `The SQLite session database ${JSON.stringify(path)} is in a folder that does not exist (${folder}). ` +
+              'Create the folder, or fix the path of the sqlite: store.',
+          );
+        }
+      }
+      await checkReady(target, () => run((s) => s.exists.get(READY_PROBE_KEY)));
     },
     async close() {
       if (db && !options.database) db.close();

@@ -185,6 +185,11 @@ export interface SessionStore {
    * manager's `userSessions.index` option or the store URL can supply one instead.
    */
   readonly userIndex?: UserSessionIndex;
+  /**
+   * Start-up check (`manager.ready()`): the client package loads, the connection works, the table
+   * exists. Rejects with a `ConfigError` that says what to fix. Optional: custom stores may omit it.
+   */
+  ready?(): Promise<void>;
 }
 
 /**

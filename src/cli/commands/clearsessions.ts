@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { NotSupported } from '../../core/errors.js';
-import { withManager } from '../open-manager.js';
+import { type CreateOption, refuseNewSqliteFile, withManager } from '../open-manager.js';
 import {
   addSecretOptions,
   addStoreOptions,
@@ -61,27 +61,31 @@ export function addClearSessionsCommand(program: Command, io: CliIo): Command {
       "Delete expired sessions from the store and print how many were deleted (Django's clearsessions). " +
         "The secret is needed by stores without an expiry column (file:), to read each session's custom expiry.",
     );
-  addSecretOptions(addStoreOptions(command), true).action(async (options: SecretOptions & StoreOptions) => {
-    await withManager(options, io, async (manager) => {
-      const store = manager.store;
-      if (store.kind === 'cookie') {
-        io.stdout.write('Signed-cookie sessions live in the browser: there is nothing to clear.\n');
-        return;
-      }
-      const progress = io.isTTY ? progressBar(io) : null;
-      let deleted: number;
-      try {
-        deleted = await manager.clearExpired(progress?.onProgress);
-      } catch (error) {
-        if (error instanceof NotSupported) {
-          throw new CliError(`Session store '${store.name}' doesn't support clearing expired sessions.`);
+  command.option('--create', 'create the SQLite database file if it does not exist (refused otherwise)');
+  addSecretOptions(addStoreOptions(command), true).action(
+    async (options: SecretOptions & StoreOptions & CreateOption) => {
+      refuseNewSqliteFile(options.store, options.create);
+      await withManager(options, io, async (manager) => {
+        const store = manager.store;
+        if (store.kind === 'cookie') {
+          io.stdout.write('Signed-cookie sessions live in the browser: there is nothing to clear.\n');
+          return;
         }
-        throw error;
-      } finally {
-        progress?.stop();
-      }
-      io.stdout.write(`Deleted ${deleted} expired ${deleted === 1 ? 'session' : 'sessions'}.\n`);
-    });
-  });
+        const progress = io.isTTY ? progressBar(io) : null;
+        let deleted: number;
+        try {
+          deleted = await manager.clearExpired(progress?.onProgress);
+        } catch (error) {
+          if (error instanceof NotSupported) {
+            throw new CliError(`Session store '${store.name}' doesn't support clearing expired sessions.`);
+          }
+          throw error;
+        } finally {
+          progress?.stop();
+        }
+        io.stdout.write(`Deleted ${deleted} expired ${deleted === 1 ? 'session' : 'sessions'}.\n`);
+      });
+    },
+  );
   return command;
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Command } from 'commander';
-import { withManager } from '../open-manager.js';
+import { type CreateOption, refuseNewSqliteFile, withManager } from '../open-manager.js';
 import { addStoreOptions, type CliIo, type StoreOptions } from '../options.js';
 
 /** Register `createtable` on `program`. */
@@ -16,7 +16,9 @@ export function addCreateTableCommand(program: Command, io: CliIo): Command {
       "Create the store's django_session table and its expire_date index if they are missing (safe to run " +
         'again). Stores without a table (file, redis, memcached ...) have nothing to create.',
     );
-  addStoreOptions(command, false).action(async (options: StoreOptions) => {
+  command.option('--create', 'create the SQLite database file if it does not exist (refused otherwise)');
+  addStoreOptions(command, false).action(async (options: StoreOptions & CreateOption) => {
+    refuseNewSqliteFile(options.store, options.create);
     await withManager(
       options,
       io,
