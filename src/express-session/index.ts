@@ -71,7 +71,7 @@ export interface SessionMiddleware {
 export function session(options: ExpressSessionOptions): SessionMiddleware {
   const resolved = resolveOptions(options);
   const manager = createSessionManager(resolved.manager);
-  if (manager.store.kind === 'cookie') {
+  if (manager.storeKind === 'cookie') {
     throw new ConfigError(
       'The signed-cookie store cannot back sessionkit/express-session (its session ID is the data itself); use a server-side store.',
     );

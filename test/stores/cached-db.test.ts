@@ -38,10 +38,14 @@ describeStoreContract({
   name: 'cached-db (postgres + redis)',
   skip: skipServices,
   async createStore() {
-    const store = createCachedDbStoreFromUrls(PG_URL, `${REDIS_URL}?prefix=${encodeURIComponent(PREFIX)}`, {
-      cookieName: 'sessionid',
-      logger: silentLogger,
-    });
+    const store = await createCachedDbStoreFromUrls(
+      PG_URL,
+      `${REDIS_URL}?prefix=${encodeURIComponent(PREFIX)}`,
+      {
+        cookieName: 'sessionid',
+        logger: silentLogger,
+      },
+    );
     await store.createTable?.();
     return store;
   },
@@ -231,22 +235,22 @@ describe('createCachedDbStore', () => {
     expect(db.calls).toEqual(['clearExpired']);
   });
 
-  it('needs two server-side stores', () => {
+  it('needs two server-side stores', async () => {
     const cookie = { kind: 'cookie' } as unknown as SessionStore;
     expect(() => createCachedDbStore({ db: db.store, cache: cookie })).toThrow(ConfigError);
-    expect(() =>
+    await expect(
       createCachedDbStoreFromUrls('sqlite::memory:', 'signed-cookie:', {
         cookieName: 'sessionid',
         logger: silentLogger,
       }),
-    ).toThrow(ConfigError);
+    ).rejects.toThrow(ConfigError);
   });
 });
 
 describe.skipIf(redisSkip)('createCachedDbStoreFromUrls', () => {
   it("gives a Redis cache Django's cached_db key prefix unless the URL sets one", async () => {
     const settings = { cookieName: 'sessionid', logger: silentLogger };
-    const store = createCachedDbStoreFromUrls(`sqlite:${join(dir, 'urls.db')}`, REDIS_URL, settings);
+    const store = await createCachedDbStoreFromUrls(`sqlite:${join(dir, 'urls.db')}`, REDIS_URL, settings);
     const sessions = createSessionManager({ secretKey: SECRET, store });
     const s = sessions.open();
     await s.set('x', 1);

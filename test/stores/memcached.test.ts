@@ -140,7 +140,7 @@ describe.skipIf(skip)('createMemcachedStore', () => {
 
   it('is what resolveStore builds for memcached:// URLs', async () => {
     const url = `memcached://${servers.join(',')}?prefix=${encodeURIComponent(PREFIX)}&timeout=1500`;
-    const store = resolveStore(url, { cookieName: 'sessionid', logger: silentLogger });
+    const store = await resolveStore(url, { cookieName: 'sessionid', logger: silentLogger });
     expect(store.kind === 'server' && store.name).toBe('memcached');
     expect(store.kind === 'server' && (await store.exists('nosuchkey0000000'))).toBe(false);
     if (store.kind === 'server') await store.close?.();

@@ -275,7 +275,7 @@ describe.skipIf(skip)('createMysqlStore', () => {
     await store.create({ key: 'urlbuiltrowmy000', data: 'x', expireDate: inAnHour(), maxAge: 3600 });
     for (const scheme of ['mysql', 'mariadb']) {
       const url = `${URL.replace(/^(mysql|mariadb)/, scheme)}?table=${TABLE}&timeout=2000`;
-      const resolved = resolveStore(url, { cookieName: 'sessionid', logger: createRecordingLogger() });
+      const resolved = await resolveStore(url, { cookieName: 'sessionid', logger: createRecordingLogger() });
       expect(resolved.name).toBe('mysql');
       if (resolved.kind !== 'server') throw new Error('expected a server store');
       expect(await resolved.exists('urlbuiltrowmy000')).toBe(true);

@@ -266,7 +266,7 @@ describe.skipIf(skip)('createPostgresStore', () => {
     await store.create({ key: 'urlbuiltrowpg000', data: 'x', expireDate: inAnHour(), maxAge: 3600 });
     for (const scheme of ['postgres', 'postgresql']) {
       const url = `${URL.replace(/^postgres(ql)?/, scheme)}?table=${TABLE}&timeout=2000`;
-      const resolved = resolveStore(url, { cookieName: 'sessionid', ...settings });
+      const resolved = await resolveStore(url, { cookieName: 'sessionid', ...settings });
       expect(resolved.name).toBe('postgres');
       if (resolved.kind !== 'server') throw new Error('expected a server store');
       expect(await resolved.exists('urlbuiltrowpg000')).toBe(true);

@@ -63,7 +63,7 @@ describe.skipIf(skip)('createRedisClusterStore', () => {
 
   it('is what resolveStore builds for redis-cluster:// URLs', async () => {
     const url = `redis-cluster://${nodes.join(',')}?prefix=${encodeURIComponent(PREFIX)}`;
-    const resolved = resolveStore(url, { cookieName: 'sessionid', logger: silentLogger });
+    const resolved = await resolveStore(url, { cookieName: 'sessionid', logger: silentLogger });
     expect(resolved.kind === 'server' && resolved.name).toBe('redis-cluster');
     const sessions = createSessionManager({ secretKey: SECRET, store: resolved });
     const s = sessions.open();

@@ -191,11 +191,11 @@ describe.skipIf(skip)('createRedisStore', () => {
   });
 
   it('is what resolveStore builds for redis:// and rediss:// URLs', async () => {
-    const store = resolveStore(`${REDIS_URL}?prefix=${PREFIX}`, settings);
+    const store = await resolveStore(`${REDIS_URL}?prefix=${PREFIX}`, settings);
     expect(store.kind === 'server' && store.name).toBe('redis');
     expect(store.kind === 'server' && (await store.exists('nosuchkey000000'))).toBe(false);
     if (store.kind === 'server') await store.close?.();
-    const tls = resolveStore('rediss://127.0.0.1:6380', settings);
+    const tls = await resolveStore('rediss://127.0.0.1:6380', settings);
     expect(tls.kind === 'server' && tls.name).toBe('redis');
   });
 

@@ -63,7 +63,7 @@ export function addClearSessionsCommand(program: Command, io: CliIo): Command {
     );
   addSecretOptions(addStoreOptions(command), true).action(async (options: SecretOptions & StoreOptions) => {
     await withManager(options, io, async (manager) => {
-      const store = manager.store;
+      const store = await manager.loadStore();
       if (store.kind === 'cookie') {
         io.stdout.write('Signed-cookie sessions live in the browser: there is nothing to clear.\n');
         return;
