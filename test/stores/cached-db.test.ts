@@ -14,10 +14,11 @@ import { createMemoryStore } from '../../src/stores/memory.js';
 import { createRedisStore } from '../../src/stores/redis.js';
 import { createSqliteStore } from '../../src/stores/sqlite.js';
 import type { SessionStore } from '../../src/stores/types.js';
+import { describeStoreContract } from '../../src/testing/index.js';
 import { createClock, createRecordingLogger, type RecordingLogger, record, SECRET } from '../helpers.js';
 import { listens, skipWithout } from '../services/probe.js';
 import { REDIS_URL, rawRedis, redisProblem } from '../services/redis.js';
-import { describeStoreContract } from './contract.js';
+import { vitestRunner } from './runner.js';
 
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test?table=django_session_cdb';
 const problems = [
@@ -34,7 +35,7 @@ const PREFIX = `sessionkit.test.cached_db.${process.pid}.`;
 const dir = mkdtempSync(join(tmpdir(), 'sessionkit-cached-db-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describeStoreContract({
+describeStoreContract(vitestRunner, {
   name: 'cached-db (postgres + redis)',
   skip: skipServices,
   async createStore() {
@@ -51,7 +52,7 @@ describeStoreContract({
   },
 });
 
-describeStoreContract({
+describeStoreContract(vitestRunner, {
   name: 'cached-db (sqlite + memory)',
   createStore: () =>
     createCachedDbStore({

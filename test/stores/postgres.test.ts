@@ -5,8 +5,9 @@ import { createSessionManager } from '../../src/core/manager.js';
 import { createPostgresStore, postgresSchema } from '../../src/stores/postgres.js';
 import { resolveStore } from '../../src/stores/resolve.js';
 import type { SessionStore } from '../../src/stores/types.js';
+import { describeStoreContract } from '../../src/testing/index.js';
 import { announceSkip, createRecordingLogger, inCI, SECRET, silentServer } from '../helpers.js';
-import { describeStoreContract } from './contract.js';
+import { vitestRunner } from './runner.js';
 
 const URL = process.env.SESSIONKIT_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CONTRACT_TABLE = 'django_session_ct_pg';
@@ -32,7 +33,7 @@ if (skip) announceSkip('PostgreSQL store tests', `no PostgreSQL server at ${URL}
 const settings = { logger: createRecordingLogger() };
 const inAnHour = () => new Date(Date.now() + 3_600_000);
 
-describeStoreContract({
+describeStoreContract(vitestRunner, {
   name: 'postgres',
   skip,
   async createStore() {
