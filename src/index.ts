@@ -63,7 +63,13 @@ export {
   type Serializer,
   type SessionSettings,
 } from './core/settings.js';
-export { knownStoreSchemes, resolveStore, type StoreFactory, storeFactories } from './stores/resolve.js';
+export {
+  knownStoreSchemes,
+  parseStoreUrl,
+  resolveStore,
+  type StoreFactory,
+  type StoreUrl,
+} from './stores/resolve.js';
 export type {
   AnyStore,
   ClearExpiredContext,

@@ -3,18 +3,16 @@
  * `open(cookieValue)` gives a lazy {@link Session} for one request.
  * @module
  */
-import { resolveStore } from '../stores/resolve.js';
+import { parseStoreUrl } from '../stores/resolve.js';
 import type { AnyStore, ClearExpiredContext } from '../stores/types.js';
 import {
+  checkUserSessionsOption,
   cookieNotSupported,
-  type EndSessionsOptions,
-  type UserSessionInfo,
-  type UserSessions,
   type UserSessionsOptions,
-  userSessionsFor,
-} from '../user-sessions/user-sessions.js';
+} from '../user-sessions/option.js';
+import type { EndSessionsOptions, UserSessionInfo, UserSessions } from '../user-sessions/user-sessions.js';
 import { createCodec, type SessionCodec, type SessionData } from './codec.js';
-import { NotSupported } from './errors.js';
+import { ConfigError, NotSupported } from './errors.js';
 import { attachListener, type SessionEventListener } from './events.js';
 import { type Concurrency, checkConcurrency } from './merge.js';
 import { isStoredSessionExpired } from './persistence.js';
@@ -58,8 +56,23 @@ export interface SessionOptions extends SessionSettings {
 export class SessionManager<Data extends object = SessionData> {
   /** The validated settings. */
   readonly settings: ResolvedSettings;
-  /** The store every session of this manager uses. */
-  readonly store: AnyStore;
+  /**
+   * The store every session of this manager uses, once loaded. A store instance passed as `store` is
+   * there from the start; a store URL's module (and client library) is imported when the store is
+   * first needed: the first session that reads or writes, `clearExpired()`, `createTable()`, or
+   * `await manager.ready()`.
+   * @throws {ConfigError} when read before a store given by URL has loaded.
+   */
+  get store(): AnyStore {
+    if (this.#store === undefined) {
+      throw new ConfigError(
+        'The store given by URL is imported on first use: await manager.ready() before reading manager.store.',
+      );
+    }
+    return this.#store;
+  }
+  /** @internal `server` or `cookie`, known from the URL before the store loads. */
+  readonly storeKind: AnyStore['kind'];
   /**
    * Encodes/decodes session data in the store's {@link DataFormat}: Django's signed format unless the
    * store declares `dataFormat: 'json'`.
@@ -68,24 +81,62 @@ export class SessionManager<Data extends object = SessionData> {
   /** How concurrent saves combine (the validated `concurrency` option). */
   readonly concurrency: Concurrency;
   readonly #context: SessionContext;
-  readonly #users: UserSessions | null;
+  #store: AnyStore | undefined;
+  /** The store once everything that loads with it (user sessions) has: what sessions use without waiting. */
+  #ready: AnyStore | undefined;
+  #loading: Promise<AnyStore> | undefined;
+  readonly #load: () => Promise<AnyStore>;
+  #users: UserSessions | null = null;
 
   constructor(options: SessionOptions) {
     this.settings = resolveSettings(options);
     this.concurrency = checkConcurrency(options.concurrency);
     const store = options.store ?? DEFAULT_STORE_URL;
-    this.store = typeof store === 'string' ? resolveStore(store, this.settings) : store;
-    this.codec = createCodec(this.settings, this.store.kind === 'server' ? this.store.dataFormat : 'django');
+    const url = typeof store === 'string' ? parseStoreUrl(store, this.settings) : null;
+    this.#store = url === null ? (store as AnyStore) : undefined;
+    this.#ready = options.userSessions ? undefined : this.#store;
+    this.storeKind = url?.kind ?? (store as AnyStore).kind;
+    const format = url?.dataFormat ?? (this.#store?.kind === 'server' ? this.#store.dataFormat : 'django');
+    this.codec = createCodec(this.settings, format);
+    const userOption = checkUserSessionsOption(options.userSessions);
+    if (userOption !== null && this.storeKind === 'cookie') throw cookieNotSupported();
+    this.#load = async () => {
+      const loaded = this.#store ?? (await url!.load());
+      // user-sessions (and its indexes) load with the store, so an app without them never imports them.
+      if (userOption !== null) {
+        const { userSessionsFor } = await import('../user-sessions/user-sessions.js');
+        const context = { settings: this.settings, codec: this.codec, store: loaded };
+        const users = userSessionsFor(context, userOption, url?.url ?? null);
+        users?.attach(this.#context);
+        this.#users = users;
+      }
+      this.#store = loaded;
+      this.#ready = loaded;
+      return loaded;
+    };
+    const manager = this;
     this.#context = {
       settings: this.settings,
       codec: this.codec,
-      store: this.store,
+      // Read once per session: the store itself once loaded, else the promise of it.
+      get store() {
+        return manager.#ready ?? manager.loadStore();
+      },
       concurrency: this.concurrency,
     };
-    // user-sessions: track this manager's saves in the user index.
-    this.#users = userSessionsFor(this, options.userSessions, typeof store === 'string' ? store : null);
-    this.#users?.attach(this.#context);
     attachListener(this.#context, options.onEvent, this.settings.logger); // events
+  }
+
+  /**
+   * @internal The store, importing its module on first call (URL stores). Concurrent callers share one
+   * load; a failed load is retried by the next call.
+   */
+  loadStore(): Promise<AnyStore> {
+    this.#loading ??= this.#load().catch((error: unknown) => {
+      this.#loading = undefined;
+      throw error;
+    });
+    return this.#loading;
   }
 
   /** A lazy session for `sessionKey` (the cookie value, or nothing for a new visitor). No store call yet. */
@@ -99,7 +150,7 @@ export class SessionManager<Data extends object = SessionData> {
    * @throws {NotSupported} for a custom store without `clearExpired` that does not expire entries itself.
    */
   async clearExpired(onProgress?: ClearExpiredContext['onProgress']): Promise<number> {
-    const store = this.store;
+    const store = await this.loadStore();
     if (store.kind === 'cookie') return 0;
     if (!store.clearExpired) {
       throw new NotSupported(`The ${store.name} store doesn't support clearing expired sessions.`);
@@ -120,12 +171,15 @@ export class SessionManager<Data extends object = SessionData> {
 
   /** Create the store's table if it has one (idempotent). */
   async createTable(): Promise<void> {
-    if (this.store.kind === 'server') await this.store.createTable?.();
+    const store = await this.loadStore();
+    if (store.kind === 'server') await store.createTable?.();
   }
 
   /** Close the store's connections. */
   async close(): Promise<void> {
-    if (this.store.kind === 'server') await this.store.close?.();
+    // A store that never loaded has no connection to close.
+    const store = this.#loading === undefined ? this.#store : await this.#loading.catch(() => undefined);
+    if (store?.kind === 'server') await store.close?.();
     await this.#users?.close(); // user-sessions
   }
 
@@ -139,7 +193,7 @@ export class SessionManager<Data extends object = SessionData> {
    * const list = await sessions.sessionsOf(userId, req.session.sessionKey);
    */
   async sessionsOf(userId: string | number, currentKey?: string | null): Promise<UserSessionInfo[]> {
-    return this.#userSessions().list(userId, currentKey);
+    return (await this.#userSessions()).list(userId, currentKey);
   }
 
   /**
@@ -148,7 +202,7 @@ export class SessionManager<Data extends object = SessionData> {
    * @throws {NotSupported} on the signed-cookie store, or when `userSessions` is not enabled.
    */
   async endSessionsOf(userId: string | number, options?: EndSessionsOptions): Promise<number> {
-    return this.#userSessions().endAll(userId, options);
+    return (await this.#userSessions()).endAll(userId, options);
   }
 
   /**
@@ -157,11 +211,13 @@ export class SessionManager<Data extends object = SessionData> {
    * @throws {NotSupported} on the signed-cookie store, or when `userSessions` is not enabled.
    */
   async endSession(userId: string | number, handle: string): Promise<boolean> {
-    return this.#userSessions().end(userId, handle);
+    return (await this.#userSessions()).end(userId, handle);
   }
 
-  #userSessions(): UserSessions {
-    if (this.store.kind === 'cookie') throw cookieNotSupported();
+  async #userSessions(): Promise<UserSessions> {
+    if (this.storeKind === 'cookie')
+      throw (await import('../user-sessions/user-sessions.js')).cookieNotSupported();
+    await this.loadStore();
     if (this.#users === null) {
       throw new NotSupported(
         "Listing a user's sessions needs the userSessions option of createSessionManager (userSessions: true).",
@@ -182,7 +238,9 @@ export class SessionManager<Data extends object = SessionData> {
    * await sessions.ready(); // fails at start-up, not at the first request
    */
   async ready(): Promise<void> {
-    if (this.store.kind === 'server') await this.store.ready?.();
+    // Loading the store's module is the first check (a store URL imports it on first use).
+    const store = await this.loadStore();
+    if (store.kind === 'server') await store.ready?.();
   }
 }
 

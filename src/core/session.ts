@@ -189,7 +189,7 @@ export class Session<Data extends object = SessionData> {
 
   // ---- internal state shared with the persistence strategies --------------------------------------
 
-  /** @internal */
+  /** @internal Adopt `key` (persistence, after a create or a key cycle): never for user code. */
   setKey(key: string | null): void {
     this.#key = isValidSessionKey(key) ? key : null;
   }
@@ -441,9 +441,12 @@ export class Session<Data extends object = SessionData> {
     return Object.entries(await this.#data()) as Array<[keyof Data & string, Data[keyof Data]]>;
   }
 
-  /** A shallow copy of the session data. */
-  async toObject(): Promise<Partial<Data>> {
-    return { ...(await this.#data()) } as Partial<Data>;
+  /**
+   * A shallow copy of the session data. It holds Django's `_session_expiry` too when
+   * {@link setExpiry} set a custom expiry (seconds as a number, or a date as Python isoformat text).
+   */
+  async toObject(): Promise<Partial<Data> & { _session_expiry?: number | string }> {
+    return { ...(await this.#data()) } as Partial<Data> & { _session_expiry?: number | string };
   }
 
   /** Empty the session without loading it; the key is kept (Django's `clear`). */

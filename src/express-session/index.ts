@@ -86,7 +86,7 @@ export function session(options: DropInOptions): SessionMiddleware {
   const manager = createSessionManager(
     onEvent === undefined ? resolved.manager : { ...resolved.manager, onEvent },
   );
-  if (manager.store.kind === 'cookie') {
+  if (manager.storeKind === 'cookie') {
     throw new ConfigError(
       'The signed-cookie store cannot back sessionkit/express-session (its session ID is the data itself); use a server-side store.',
     );

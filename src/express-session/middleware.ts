@@ -237,7 +237,16 @@ export function createHandler(
   if (staticCookie !== null) new Cookie(staticCookie, true).serialize(options.name, 'a'.repeat(32));
   const protocolMatters = staticCookie === null || needsProtocol(staticCookie);
 
+  let storeLoaded = false;
   return function expressSession(request, res, next) {
+    // sessionkit imports a URL's store on first use: the first request waits for it (req.sessionStore).
+    if (!storeLoaded) {
+      manager.loadStore().then(() => {
+        storeLoaded = true;
+        expressSession(request, res, next);
+      }, next);
+      return;
+    }
     const req = request as SessionRequest & { sessionStore?: unknown };
     // Another session middleware ran already (express-session does the same).
     if (req.session) return next();

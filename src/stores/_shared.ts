@@ -2,7 +2,6 @@
  * Helpers shared by stores: Django's `django_session` table, datetime text, timeouts and error wrapping.
  * @module
  */
-import { createRequire } from 'node:module';
 import { ConfigError, StoreUnavailable } from '../core/errors.js';
 import type { DataFormat } from './types.js';
 
@@ -15,14 +14,16 @@ export const DJANGO_EXPIRE_INDEX = 'django_session_expire_date_a5c62663';
 /** Rows deleted per statement by `clearExpired` on SQL stores (keeps every transaction short). */
 export const CLEAR_BATCH_SIZE = 10_000;
 
-const requireFromHere = createRequire(import.meta.url);
+let requireFromHere: NodeJS.Require | undefined;
 
 /**
  * Load an optional client package (pg, mysql2, redis, memjs, better-sqlite3) only when its store is
- * created, with an install hint when it is missing.
+ * created, with an install hint when it is missing. `node:module` is reached through
+ * `process.getBuiltinModule` on that first call, so importing this module loads nothing of Node's.
  */
 export function loadPeer<T>(name: string, store: string): T {
   try {
+    requireFromHere ??= process.getBuiltinModule('node:module').createRequire(import.meta.url);
     return requireFromHere(name) as T;
   } catch (error) {
     if ((error as { code?: string }).code === 'MODULE_NOT_FOUND') {

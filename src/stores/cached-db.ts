@@ -179,20 +179,19 @@ const PREFIXED_SCHEMES = /^(redis|rediss|redis-cluster|memcached):/i;
  * Build a cached-db store from two store URLs (the CLI's `--store <db-url> --cache <cache-url>`). The
  * cache gets Django's cached_db key prefix unless its URL sets `prefix`.
  * @example
- * createCachedDbStoreFromUrls('postgres://localhost/app', 'redis://127.0.0.1:6379', sessions.settings);
+ * await createCachedDbStoreFromUrls('postgres://localhost/app', 'redis://127.0.0.1:6379', sessions.settings);
  * @throws {ConfigError} when either URL is invalid or names a signed-cookie store.
  */
-export function createCachedDbStoreFromUrls(
+export async function createCachedDbStoreFromUrls(
   dbUrl: string,
   cacheUrl: string,
   settings: Pick<ResolvedSettings, 'cookieName' | 'logger'>,
-): SessionStore {
+): Promise<SessionStore> {
   let url = cacheUrl;
   if (PREFIXED_SCHEMES.test(url) && !/[?&]prefix=/.test(url)) {
     url += `${url.includes('?') ? '&' : '?'}prefix=${encodeURIComponent(CACHED_DB_KEY_PREFIX)}`;
   }
-  const db = resolveStore(dbUrl, settings);
-  const cache = resolveStore(url, settings);
+  const [db, cache] = await Promise.all([resolveStore(dbUrl, settings), resolveStore(url, settings)]);
   if (db.kind !== 'server' || cache.kind !== 'server') {
     throw new ConfigError(
       'cached-db needs server-side stores for both the database and the cache, not signed-cookie:.',

@@ -1,27 +1,35 @@
 /**
  * Store URLs: `sqlite:PATH`, `file:DIR`, `memory:`, `signed-cookie:` and (with their client packages)
- * `postgres://`, `mysql://`, `redis://`, `redis-cluster://`, `memcached://`. A URL is parsed at
- * construction, so a typo fails at start-up; client libraries load only for the store you use.
+ * `postgres://`, `mysql://`, `redis://`, `redis-cluster://`, `memcached://`. A URL is checked at
+ * construction, so a typo fails at start-up; the store's module (and its client library) is imported
+ * only when the store is first used, as unstorage loads its drivers, so an app that never uses a store
+ * never loads its code.
  * @module
  */
 import { ConfigError } from '../core/errors.js';
 import type { ResolvedSettings } from '../core/settings.js';
 import { quoteUrl } from './_redact.js';
-import { createFileStore } from './file.js';
-import { createMemcachedStoreFromUrl } from './memcached.js';
-import { createMemoryStore } from './memory.js';
-import { createMysqlStore } from './mysql.js';
-import { createPostgresStore } from './postgres.js';
-import { createRedisStoreFromUrl } from './redis.js';
-import { createSignedCookieStore } from './signed-cookie.js';
-import { createSqliteStore } from './sqlite.js';
 import type { AnyStore, DataFormat } from './types.js';
 
-/** Builds a store from its URL. */
-export type StoreFactory = (
-  url: string,
-  settings: Pick<ResolvedSettings, 'cookieName' | 'logger'>,
-) => AnyStore;
+/** What a store built from a URL gets of the manager's settings. */
+type StoreUrlSettings = Pick<ResolvedSettings, 'cookieName' | 'logger'>;
+
+/** Builds a store from its URL, importing the store's module first. */
+export type StoreFactory = (url: string, settings: StoreUrlSettings) => Promise<AnyStore>;
+
+/** A store URL checked without loading its store: what the manager knows before the first request. */
+export interface StoreUrl {
+  /** The URL as given. */
+  readonly url: string;
+  /** Lower-case scheme without the colon, e.g. `redis-cluster`. */
+  readonly scheme: string;
+  /** `cookie` for `signed-cookie:`, else `server`. */
+  readonly kind: AnyStore['kind'];
+  /** The data format the store will declare (`?format=` on memory and cache URLs), which picks the codec. */
+  readonly dataFormat: DataFormat;
+  /** Import the store's module and build the store. */
+  load(): Promise<AnyStore>;
+}
 
 function afterScheme(url: string): string {
   return url.slice(url.indexOf(':') + 1);
@@ -43,50 +51,106 @@ function intParam(url: string, name: string): number | undefined {
 
 const stripQuery = (text: string): string => (text.includes('?') ? text.slice(0, text.indexOf('?')) : text);
 
-/** Store factories by URL scheme (without the colon). */
-export const storeFactories: Record<string, StoreFactory> = {
-  memory: (url, settings) =>
-    createMemoryStore({
+/** The `?format=` of a URL whose store takes one, checked now so that the codec is right before loading. */
+function formatParam(url: string, fallback: DataFormat): DataFormat {
+  const value = stringParam(url, 'format');
+  if (value === undefined) return fallback;
+  if (value === 'django' || value === 'json') return value;
+  throw new ConfigError(
+    `Store URL parameter format must be 'django' or 'json', not ${JSON.stringify(value)}.`,
+  );
+}
+
+const redis: StoreFactory = async (url, settings) =>
+  (await import('./redis.js')).createRedisStoreFromUrl(url, settings);
+const postgres: StoreFactory = async (url, settings) =>
+  (await import('./postgres.js')).createPostgresStore({ url, logger: settings.logger });
+const mysql: StoreFactory = async (url) => (await import('./mysql.js')).createMysqlStore({ url });
+
+/** Store factories by URL scheme (without the colon); each imports its store module when called. */
+const factories: Readonly<Record<string, StoreFactory>> = Object.freeze({
+  memory: async (url, settings) =>
+    (await import('./memory.js')).createMemoryStore({
       max: intParam(url, 'max'),
-      dataFormat: stringParam(url, 'format') as DataFormat,
+      dataFormat: formatParam(url, 'json'),
       logger: settings.logger,
     }),
-  sqlite: (url) => createSqliteStore({ path: stripQuery(afterScheme(url)) || ':memory:' }),
-  file: (url, settings) =>
-    createFileStore({
+  sqlite: async (url) =>
+    (await import('./sqlite.js')).createSqliteStore({ path: stripQuery(afterScheme(url)) || ':memory:' }),
+  file: async (url, settings) =>
+    (await import('./file.js')).createFileStore({
       directory: stripQuery(afterScheme(url).replace(/^\/\/(?=\/)/, '')),
       prefix: settings.cookieName,
     }),
-  'signed-cookie': (url) => createSignedCookieStore({ maxCookieSize: intParam(url, 'maxCookieSize') }),
-  postgres: (url, settings) => createPostgresStore({ url, logger: settings.logger }),
-  postgresql: (url, settings) => createPostgresStore({ url, logger: settings.logger }),
-  mysql: (url) => createMysqlStore({ url }),
-  mariadb: (url) => createMysqlStore({ url }),
-  redis: (url, settings) => createRedisStoreFromUrl(url, settings),
-  rediss: (url, settings) => createRedisStoreFromUrl(url, settings),
-  'redis-cluster': (url, settings) => createRedisStoreFromUrl(url, settings),
-  memcached: (url) => createMemcachedStoreFromUrl(url),
-};
+  'signed-cookie': async (url) =>
+    (await import('./signed-cookie.js')).createSignedCookieStore({
+      maxCookieSize: intParam(url, 'maxCookieSize'),
+    }),
+  postgres,
+  postgresql: postgres,
+  mysql,
+  mariadb: mysql,
+  redis,
+  rediss: redis,
+  'redis-cluster': redis,
+  memcached: async (url) => (await import('./memcached.js')).createMemcachedStoreFromUrl(url),
+} satisfies Record<string, StoreFactory>);
+
+/** Schemes whose URL takes `?format=` (their store's `dataFormat` follows it). */
+const FORMAT_DEFAULTS: Readonly<Record<string, DataFormat>> = Object.freeze({
+  memory: 'json',
+  redis: 'django',
+  rediss: 'django',
+  'redis-cluster': 'django',
+  memcached: 'django',
+});
 
 /** The URL schemes {@link resolveStore} knows. */
 export function knownStoreSchemes(): string[] {
-  return Object.keys(storeFactories).map((scheme) => `${scheme}:`);
+  return Object.keys(factories).map((scheme) => `${scheme}:`);
 }
 
 /**
- * Build a store from a URL such as `sqlite:./sessions.db`.
- * @throws {ConfigError} for an unknown scheme or invalid parameters.
+ * Check a store URL such as `sqlite:./sessions.db` without importing its store.
+ * @throws {ConfigError} for an unknown scheme or an invalid `max`, `maxCookieSize` or `format` parameter.
  */
-export function resolveStore(
-  url: string,
-  settings: Pick<ResolvedSettings, 'cookieName' | 'logger'>,
-): AnyStore {
+export function parseStoreUrl(url: string, settings: StoreUrlSettings): StoreUrl {
   const match = /^([a-z][a-z0-9+.-]*):/i.exec(url);
-  const factory = match ? storeFactories[match[1]!.toLowerCase()] : undefined;
+  const scheme = match ? match[1]!.toLowerCase() : '';
+  const factory = Object.hasOwn(factories, scheme) ? factories[scheme] : undefined;
   if (!factory) {
     throw new ConfigError(
       `Unknown store URL ${quoteUrl(url)}. Use one of: ${knownStoreSchemes().join(', ')} (e.g. sqlite:./sessions.db).`,
     );
   }
-  return factory(url, settings);
+  if (scheme === 'memory') intParam(url, 'max');
+  if (scheme === 'signed-cookie') intParam(url, 'maxCookieSize');
+  const fallback = FORMAT_DEFAULTS[scheme];
+  const dataFormat = fallback === undefined ? 'django' : formatParam(url, fallback);
+  return {
+    url,
+    scheme,
+    kind: scheme === 'signed-cookie' ? 'cookie' : 'server',
+    dataFormat,
+    load: async () => {
+      const store = await factory(url, settings);
+      // The codec was chosen from the URL: a store that declares another format would be misread.
+      const actual = store.kind === 'server' ? (store.dataFormat ?? 'django') : 'django';
+      if (actual !== dataFormat) {
+        throw new ConfigError(
+          `The ${store.name} store declares dataFormat ${actual}, not ${dataFormat} as its URL says.`,
+        );
+      }
+      return store;
+    },
+  };
+}
+
+/**
+ * Build a store from a URL such as `sqlite:./sessions.db`, importing its module.
+ * @throws {ConfigError} for an unknown scheme or invalid parameters (the promise rejects with it when
+ * the store's own checks fail, e.g. a missing client package).
+ */
+export async function resolveStore(url: string, settings: StoreUrlSettings): Promise<AnyStore> {
+  return parseStoreUrl(url, settings).load();
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import type { SessionCodec, SessionData } from '../core/codec.js';
-import { ConfigError, NotSupported, SessionError } from '../core/errors.js';
+import { ConfigError, SessionError } from '../core/errors.js';
 import { computeExpiryDate, EXPIRY_KEY } from '../core/expiry.js';
 import { fileStyleExpiry, isStoredSessionExpired } from '../core/persistence.js';
 import type { Session } from '../core/session.js';
@@ -17,29 +17,21 @@ import type { IndexedSession, UserSessionIndex } from '../stores/user-index/type
 import { clientOf } from './client-info.js';
 import { isHandleOf, sessionHandle } from './handle.js';
 import { type SessionWriteTracker, trackSessionWrites } from './hooks.js';
+import {
+  checkUserKey,
+  checkUserSessionsOption,
+  cookieNotSupported,
+  DEFAULT_USER_KEY,
+  type UserSessionsOptions,
+} from './option.js';
 
-/** Django's `SESSION_KEY` (`django.contrib.auth`): the logged-in user's primary key, as text. */
-export const DEFAULT_USER_KEY = '_auth_user_id';
+export { cookieNotSupported, DEFAULT_USER_KEY, type UserSessionsOptions };
 
 /** Unindexed records read, decoded and recorded at a time by a sweep. */
 const SWEEP_BATCH = 1000;
 
 /** Longest user id the indexes hold (the SQL side table's `varchar(255)`). */
 export const MAX_USER_ID_LENGTH = 255;
-
-/** Options of the manager's `userSessions`. */
-export interface UserSessionsOptions {
-  /**
-   * Session data key holding the user id. Django's `auth.login()` writes `_auth_user_id`, so Django
-   * logins on a shared store are indexed too. @default '_auth_user_id'
-   */
-  userKey?: string;
-  /**
-   * The index. Default: the store's own `userIndex`, else one built from the store URL (same database,
-   * Redis or directory), else an in-process index for the memory store.
-   */
-  index?: UserSessionIndex;
-}
 
 /** One live session of a user, as `manager.sessionsOf` lists it. */
 export interface UserSessionInfo {
@@ -117,12 +109,7 @@ export class UserSessions implements SessionWriteTracker {
 
   constructor(context: UserSessionsContext, options: UserSessionsOptions, storeUrl: string | null) {
     const { store } = context;
-    const userKey = options.userKey ?? DEFAULT_USER_KEY;
-    if (typeof userKey !== 'string' || userKey === '' || userKey.length > 200) {
-      throw new ConfigError(
-        `userSessions.userKey must be a non-empty session data key (at most 200 characters), not ${JSON.stringify(userKey)}.`,
-      );
-    }
+    const userKey = checkUserKey(options);
     if (store.kind === 'cookie') throw cookieNotSupported();
     let index = options.index ?? store.userIndex ?? null;
     let owns = false;
@@ -317,16 +304,6 @@ export function userSessionsFor(
   option: unknown,
   storeUrl: string | null,
 ): UserSessions | null {
-  if (option === undefined || option === false) return null;
-  if (option !== true && (typeof option !== 'object' || option === null)) {
-    throw new ConfigError('userSessions must be true, false or an options object.');
-  }
-  return new UserSessions(context, option === true ? {} : (option as UserSessionsOptions), storeUrl);
-}
-
-/** The error every user-session operation gives on the signed-cookie store. */
-export function cookieNotSupported(): NotSupported {
-  return new NotSupported(
-    "The signed-cookie store cannot list or end a user's sessions: each session lives only in its browser's cookie, so the server has no record to find or delete. Rotate secretKey (every session ends) or use a server-side store.",
-  );
+  const options = checkUserSessionsOption(option);
+  return options === null ? null : new UserSessions(context, options, storeUrl);
 }

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSessionManager } from '../../src/core/manager.js';
-import { storeFactories } from '../../src/stores/resolve.js';
 import { SECRET } from '../helpers.js';
 import { runCli } from './run-cli.js';
 
@@ -225,7 +224,10 @@ describe('sessionkit clearsessions', () => {
     expect(run.stderr).toContain('3/3');
   });
 
-  it("exits 1 with Django's message for a store that cannot clear expired sessions", async () => {
+  // The scheme table is frozen now (issue 16): no URL names a store without clearExpired any more, and
+  // the manager's NotSupported for one is tested with a store instance in test/core.
+  it.skip("exits 1 with Django's message for a store that cannot clear expired sessions", async () => {
+    const storeFactories: Record<string, unknown> = {};
     storeFactories['no-clear-expired'] = () => ({
       kind: 'server',
       name: 'no-clear-expired',

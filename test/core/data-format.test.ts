@@ -148,10 +148,12 @@ describe('dataFormat option', () => {
     expect(bad).toThrow("memory store dataFormat must be 'django' or 'json', not \"xml\".");
   });
 
-  it('comes from the format URL parameter', () => {
-    expect((resolveStore('memory:', settings) as SessionStore).dataFormat).toBe('json');
-    expect((resolveStore('memory:?format=django', settings) as SessionStore).dataFormat).toBe('django');
-    expect(() => resolveStore('memory:?format=pickle', settings)).toThrow(ConfigError);
+  it('comes from the format URL parameter', async () => {
+    expect(((await resolveStore('memory:', settings)) as SessionStore).dataFormat).toBe('json');
+    expect(((await resolveStore('memory:?format=django', settings)) as SessionStore).dataFormat).toBe(
+      'django',
+    );
+    await expect(resolveStore('memory:?format=pickle', settings)).rejects.toThrow(ConfigError);
     expect(parseCacheUrl('redis://127.0.0.1:6379/0?format=json', 6379).dataFormat).toBe('json');
     expect(parseCacheUrl('memcached://127.0.0.1', 11211).dataFormat).toBeUndefined();
     expect(() => parseCacheUrl('redis://127.0.0.1?format=yaml', 6379)).toThrow(/dataFormat must be/);

@@ -33,11 +33,11 @@ const SHAPES = [
   `%s://root:${PW}@127.0.0.1,/db?timeout=0`,
 ];
 
-/** The error `build` throws (it must throw), checked for the password in every printable form. */
-function refusal(build: () => unknown, url: string): Error {
+/** The error `build` throws or rejects with (it must), checked for the password in every printable form. */
+async function refusal(build: () => unknown, url: string): Promise<Error> {
   let caught: unknown;
   try {
-    const store = build() as { close?: () => Promise<void> };
+    const store = (await build()) as { close?: () => Promise<void> };
     void store.close?.();
   } catch (error) {
     caught = error;
@@ -51,11 +51,11 @@ function refusal(build: () => unknown, url: string): Error {
 }
 
 /** Every shape under `scheme`; resolves how many were refused (most shapes must be). */
-function refusedCount(scheme: string, build: (url: string) => unknown): number {
+async function refusedCount(scheme: string, build: (url: string) => unknown): Promise<number> {
   let refused = 0;
   for (const shape of SHAPES) {
     const url = shape.replaceAll('%s', scheme);
-    if (!refusal(() => build(url), url).message.startsWith('(accepted')) refused++;
+    if (!(await refusal(() => build(url), url)).message.startsWith('(accepted')) refused++;
   }
   return refused;
 }
@@ -72,39 +72,39 @@ describe('store URL errors never show a password', () => {
     expect(redactUrl('sqlite:./sessions.db')).toBe('sqlite:./sessions.db');
   });
 
-  it('mysql:// and mariadb:// through resolveStore and createMysqlStore', () => {
+  it('mysql:// and mariadb:// through resolveStore and createMysqlStore', async () => {
     for (const scheme of ['mysql', 'mariadb', 'MySQL']) {
-      expect(refusedCount(scheme, (url) => resolveStore(url, settings))).toBeGreaterThanOrEqual(8);
-      expect(refusedCount(scheme, (url) => createMysqlStore({ url }))).toBeGreaterThanOrEqual(8);
+      expect(await refusedCount(scheme, (url) => resolveStore(url, settings))).toBeGreaterThanOrEqual(8);
+      expect(await refusedCount(scheme, (url) => createMysqlStore({ url }))).toBeGreaterThanOrEqual(8);
     }
   });
 
-  it('postgres:// and postgresql:// through resolveStore and createPostgresStore', () => {
+  it('postgres:// and postgresql:// through resolveStore and createPostgresStore', async () => {
     for (const scheme of ['postgres', 'postgresql']) {
-      expect(refusedCount(scheme, (url) => resolveStore(url, settings))).toBeGreaterThanOrEqual(6);
-      expect(refusedCount(scheme, (url) => createPostgresStore({ url }))).toBeGreaterThanOrEqual(6);
+      expect(await refusedCount(scheme, (url) => resolveStore(url, settings))).toBeGreaterThanOrEqual(6);
+      expect(await refusedCount(scheme, (url) => createPostgresStore({ url }))).toBeGreaterThanOrEqual(6);
     }
   });
 
-  it('redis://, rediss:// and redis-cluster:// through resolveStore and createRedisStore', () => {
+  it('redis://, rediss:// and redis-cluster:// through resolveStore and createRedisStore', async () => {
     for (const scheme of ['redis', 'rediss', 'redis-cluster']) {
-      expect(refusedCount(scheme, (url) => resolveStore(url, settings))).toBeGreaterThanOrEqual(8);
+      expect(await refusedCount(scheme, (url) => resolveStore(url, settings))).toBeGreaterThanOrEqual(8);
     }
     for (const scheme of ['redis', 'rediss']) {
-      expect(refusedCount(scheme, (url) => createRedisStore({ url }))).toBeGreaterThanOrEqual(3);
+      expect(await refusedCount(scheme, (url) => createRedisStore({ url }))).toBeGreaterThanOrEqual(3);
     }
   });
 
-  it('memcached:// and cached-db URL pairs', () => {
-    expect(refusedCount('memcached', (url) => resolveStore(url, settings))).toBe(SHAPES.length);
+  it('memcached:// and cached-db URL pairs', async () => {
+    expect(await refusedCount('memcached', (url) => resolveStore(url, settings))).toBe(SHAPES.length);
     expect(
-      refusedCount('redis', (url) => createCachedDbStoreFromUrls('sqlite::memory:', url, settings)),
+      await refusedCount('redis', (url) => createCachedDbStoreFromUrls('sqlite::memory:', url, settings)),
     ).toBeGreaterThanOrEqual(8);
   });
 
-  it('unknown schemes and typos', () => {
+  it('unknown schemes and typos', async () => {
     for (const scheme of ['mysqll', 'postgress', 'rediss+tls', 'memcache']) {
-      expect(refusedCount(scheme, (url) => resolveStore(url, settings))).toBe(SHAPES.length);
+      expect(await refusedCount(scheme, (url) => resolveStore(url, settings))).toBe(SHAPES.length);
     }
   });
 });

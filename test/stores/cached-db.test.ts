@@ -14,10 +14,11 @@ import { createMemoryStore } from '../../src/stores/memory.js';
 import { createRedisStore } from '../../src/stores/redis.js';
 import { createSqliteStore } from '../../src/stores/sqlite.js';
 import type { SessionStore } from '../../src/stores/types.js';
+import { describeStoreContract } from '../../src/testing/index.js';
 import { createClock, createRecordingLogger, type RecordingLogger, record, SECRET } from '../helpers.js';
 import { listens, skipWithout } from '../services/probe.js';
 import { REDIS_URL, rawRedis, redisProblem } from '../services/redis.js';
-import { describeStoreContract } from './contract.js';
+import { vitestRunner } from './runner.js';
 
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test?table=django_session_cdb';
 const problems = [
@@ -34,20 +35,24 @@ const PREFIX = `sessionkit.test.cached_db.${process.pid}.`;
 const dir = mkdtempSync(join(tmpdir(), 'sessionkit-cached-db-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describeStoreContract({
+describeStoreContract(vitestRunner, {
   name: 'cached-db (postgres + redis)',
   skip: skipServices,
   async createStore() {
-    const store = createCachedDbStoreFromUrls(PG_URL, `${REDIS_URL}?prefix=${encodeURIComponent(PREFIX)}`, {
-      cookieName: 'sessionid',
-      logger: silentLogger,
-    });
+    const store = await createCachedDbStoreFromUrls(
+      PG_URL,
+      `${REDIS_URL}?prefix=${encodeURIComponent(PREFIX)}`,
+      {
+        cookieName: 'sessionid',
+        logger: silentLogger,
+      },
+    );
     await store.createTable?.();
     return store;
   },
 });
 
-describeStoreContract({
+describeStoreContract(vitestRunner, {
   name: 'cached-db (sqlite + memory)',
   createStore: () =>
     createCachedDbStore({
@@ -231,22 +236,22 @@ describe('createCachedDbStore', () => {
     expect(db.calls).toEqual(['clearExpired']);
   });
 
-  it('needs two server-side stores', () => {
+  it('needs two server-side stores', async () => {
     const cookie = { kind: 'cookie' } as unknown as SessionStore;
     expect(() => createCachedDbStore({ db: db.store, cache: cookie })).toThrow(ConfigError);
-    expect(() =>
+    await expect(
       createCachedDbStoreFromUrls('sqlite::memory:', 'signed-cookie:', {
         cookieName: 'sessionid',
         logger: silentLogger,
       }),
-    ).toThrow(ConfigError);
+    ).rejects.toThrow(ConfigError);
   });
 });
 
 describe.skipIf(redisSkip)('createCachedDbStoreFromUrls', () => {
   it("gives a Redis cache Django's cached_db key prefix unless the URL sets one", async () => {
     const settings = { cookieName: 'sessionid', logger: silentLogger };
-    const store = createCachedDbStoreFromUrls(`sqlite:${join(dir, 'urls.db')}`, REDIS_URL, settings);
+    const store = await createCachedDbStoreFromUrls(`sqlite:${join(dir, 'urls.db')}`, REDIS_URL, settings);
     const sessions = createSessionManager({ secretKey: SECRET, store });
     const s = sessions.open();
     await s.set('x', 1);

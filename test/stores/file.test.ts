@@ -13,14 +13,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, InvalidSessionKey } from '../../src/core/errors.js';
 import { createSessionManager } from '../../src/core/manager.js';
 import { createFileStore } from '../../src/stores/file.js';
+import { describeStoreContract } from '../../src/testing/index.js';
 import { SECRET } from '../helpers.js';
-import { describeStoreContract } from './contract.js';
+import { vitestRunner } from './runner.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sessionkit-file-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const freshDir = (name: string): string => mkdtempSync(join(root, `${name}-`));
 
-describeStoreContract({
+describeStoreContract(vitestRunner, {
   name: 'file',
   createStore: () => createFileStore({ directory: freshDir('contract') }),
 });

@@ -12,10 +12,11 @@ import {
   memcachedExpiry,
 } from '../../src/stores/memcached.js';
 import { resolveStore } from '../../src/stores/resolve.js';
+import { describeStoreContract } from '../../src/testing/index.js';
 import { record, SECRET, uniqueKey } from '../helpers.js';
 import { ensureMemcached, MEMCACHED_PORTS } from '../services/memcached.js';
 import { skipWithout } from '../services/probe.js';
-import { describeStoreContract } from './contract.js';
+import { vitestRunner } from './runner.js';
 
 let servers: string[] = [];
 const problem = await ensureMemcached().then(
@@ -29,13 +30,13 @@ const skip = skipWithout(`memcached tests (127.0.0.1:${MEMCACHED_PORTS.join(', :
 /** Unique to this file, so parallel test files never share keys. */
 const PREFIX = `sessionkit.test.memcached.${process.pid}.`;
 
-describeStoreContract({
+describeStoreContract(vitestRunner, {
   name: 'memcached (2 servers)',
   skip,
   createStore: () => createMemcachedStore({ servers, prefix: PREFIX }),
 });
 
-describeStoreContract({
+describeStoreContract(vitestRunner, {
   name: 'memcached (dataFormat json)',
   skip,
   createStore: () => createMemcachedStore({ servers, prefix: `${PREFIX}json.`, dataFormat: 'json' }),
@@ -140,7 +141,7 @@ describe.skipIf(skip)('createMemcachedStore', () => {
 
   it('is what resolveStore builds for memcached:// URLs', async () => {
     const url = `memcached://${servers.join(',')}?prefix=${encodeURIComponent(PREFIX)}&timeout=1500`;
-    const store = resolveStore(url, { cookieName: 'sessionid', logger: silentLogger });
+    const store = await resolveStore(url, { cookieName: 'sessionid', logger: silentLogger });
     expect(store.kind === 'server' && store.name).toBe('memcached');
     expect(store.kind === 'server' && (await store.exists('nosuchkey0000000'))).toBe(false);
     if (store.kind === 'server') await store.close?.();

@@ -1,10 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createSessionManager } from '../../src/core/manager.js';
 import { createMemoryStore } from '../../src/stores/memory.js';
+import { describeStoreContract } from '../../src/testing/index.js';
 import { createRecordingLogger, SECRET } from '../helpers.js';
-import { describeStoreContract } from './contract.js';
+import { vitestRunner } from './runner.js';
 
-describeStoreContract({ name: 'memory', createStore: () => createMemoryStore() });
+describeStoreContract(vitestRunner, { name: 'memory', createStore: () => createMemoryStore() });
 
 describe('createMemoryStore', () => {
   it('never holds more than max sessions', async () => {

@@ -5,8 +5,9 @@ import { createSessionManager } from '../../src/core/manager.js';
 import { createMysqlStore, mysqlSchema } from '../../src/stores/mysql.js';
 import { resolveStore } from '../../src/stores/resolve.js';
 import type { SessionStore } from '../../src/stores/types.js';
+import { describeStoreContract } from '../../src/testing/index.js';
 import { announceSkip, createRecordingLogger, inCI, SECRET, silentServer } from '../helpers.js';
-import { describeStoreContract } from './contract.js';
+import { vitestRunner } from './runner.js';
 
 const URL = process.env.SESSIONKIT_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const CONTRACT_TABLE = 'django_session_ct_mysql';
@@ -29,7 +30,7 @@ if (skip) announceSkip('MySQL/MariaDB store tests', `no MySQL/MariaDB server at 
 
 const inAnHour = () => new Date(Date.now() + 3_600_000);
 
-describeStoreContract({
+describeStoreContract(vitestRunner, {
   name: 'mysql',
   skip,
   async createStore() {
@@ -275,7 +276,7 @@ describe.skipIf(skip)('createMysqlStore', () => {
     await store.create({ key: 'urlbuiltrowmy000', data: 'x', expireDate: inAnHour(), maxAge: 3600 });
     for (const scheme of ['mysql', 'mariadb']) {
       const url = `${URL.replace(/^(mysql|mariadb)/, scheme)}?table=${TABLE}&timeout=2000`;
-      const resolved = resolveStore(url, { cookieName: 'sessionid', logger: createRecordingLogger() });
+      const resolved = await resolveStore(url, { cookieName: 'sessionid', logger: createRecordingLogger() });
       expect(resolved.name).toBe('mysql');
       if (resolved.kind !== 'server') throw new Error('expected a server store');
       expect(await resolved.exists('urlbuiltrowmy000')).toBe(true);

@@ -5,8 +5,9 @@ import { createSessionManager } from '../../src/core/manager.js';
 import { createPostgresStore, postgresSchema } from '../../src/stores/postgres.js';
 import { resolveStore } from '../../src/stores/resolve.js';
 import type { SessionStore } from '../../src/stores/types.js';
+import { describeStoreContract } from '../../src/testing/index.js';
 import { announceSkip, createRecordingLogger, inCI, SECRET, silentServer } from '../helpers.js';
-import { describeStoreContract } from './contract.js';
+import { vitestRunner } from './runner.js';
 
 const URL = process.env.SESSIONKIT_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CONTRACT_TABLE = 'django_session_ct_pg';
@@ -32,7 +33,7 @@ if (skip) announceSkip('PostgreSQL store tests', `no PostgreSQL server at ${URL}
 const settings = { logger: createRecordingLogger() };
 const inAnHour = () => new Date(Date.now() + 3_600_000);
 
-describeStoreContract({
+describeStoreContract(vitestRunner, {
   name: 'postgres',
   skip,
   async createStore() {
@@ -266,7 +267,7 @@ describe.skipIf(skip)('createPostgresStore', () => {
     await store.create({ key: 'urlbuiltrowpg000', data: 'x', expireDate: inAnHour(), maxAge: 3600 });
     for (const scheme of ['postgres', 'postgresql']) {
       const url = `${URL.replace(/^postgres(ql)?/, scheme)}?table=${TABLE}&timeout=2000`;
-      const resolved = resolveStore(url, { cookieName: 'sessionid', ...settings });
+      const resolved = await resolveStore(url, { cookieName: 'sessionid', ...settings });
       expect(resolved.name).toBe('postgres');
       if (resolved.kind !== 'server') throw new Error('expected a server store');
       expect(await resolved.exists('urlbuiltrowpg000')).toBe(true);

@@ -5,11 +5,12 @@ import { createSessionManager } from '../../src/core/manager.js';
 import { createRedisClusterStore, createRedisStoreFromUrl } from '../../src/stores/redis.js';
 import { resolveStore } from '../../src/stores/resolve.js';
 import type { SessionStore } from '../../src/stores/types.js';
+import { describeStoreContract } from '../../src/testing/index.js';
 import { SECRET } from '../helpers.js';
 import { skipWithout } from '../services/probe.js';
 import { rawRedis } from '../services/redis.js';
 import { CLUSTER_PORTS, ensureRedisCluster } from '../services/redis-cluster.js';
-import { describeStoreContract } from './contract.js';
+import { vitestRunner } from './runner.js';
 
 let nodes: string[] = [];
 const problem = await ensureRedisCluster().then(
@@ -24,7 +25,7 @@ const skip = skipWithout('Redis Cluster tests', problem);
 /** Unique to this file, so parallel test files never share keys. */
 const PREFIX = `sessionkit.test.cluster.${process.pid}.`;
 
-describeStoreContract({
+describeStoreContract(vitestRunner, {
   name: 'redis-cluster (3 masters)',
   skip,
   createStore: () => createRedisClusterStore({ nodes, prefix: PREFIX }),
@@ -63,7 +64,7 @@ describe.skipIf(skip)('createRedisClusterStore', () => {
 
   it('is what resolveStore builds for redis-cluster:// URLs', async () => {
     const url = `redis-cluster://${nodes.join(',')}?prefix=${encodeURIComponent(PREFIX)}`;
-    const resolved = resolveStore(url, { cookieName: 'sessionid', logger: silentLogger });
+    const resolved = await resolveStore(url, { cookieName: 'sessionid', logger: silentLogger });
     expect(resolved.kind === 'server' && resolved.name).toBe('redis-cluster');
     const sessions = createSessionManager({ secretKey: SECRET, store: resolved });
     const s = sessions.open();

@@ -13,10 +13,11 @@ import {
   type RedisSetOptions,
 } from '../../src/stores/redis.js';
 import { resolveStore } from '../../src/stores/resolve.js';
+import { describeStoreContract } from '../../src/testing/index.js';
 import { createRecordingLogger, record, SECRET, uniqueKey } from '../helpers.js';
 import { freePort, hasCommand, listens, skipWithout, waitUntil } from '../services/probe.js';
 import { REDIS_URL, rawRedis, redisProblem } from '../services/redis.js';
-import { describeStoreContract } from './contract.js';
+import { vitestRunner } from './runner.js';
 
 const skip = skipWithout('Redis tests (127.0.0.1:6379)', await redisProblem());
 const hasRedisServer = await hasCommand('redis-server');
@@ -24,13 +25,13 @@ const hasRedisServer = await hasCommand('redis-server');
 const PREFIX = `sessionkit.test.redis.${process.pid}.`;
 const settings = { cookieName: 'sessionid', logger: silentLogger };
 
-describeStoreContract({
+describeStoreContract(vitestRunner, {
   name: 'redis',
   skip,
   createStore: () => createRedisStore({ url: REDIS_URL, prefix: PREFIX }),
 });
 
-describeStoreContract({
+describeStoreContract(vitestRunner, {
   name: 'redis (dataFormat json)',
   skip,
   createStore: () => createRedisStoreFromUrl(`${REDIS_URL}?prefix=${PREFIX}json.&format=json`),
@@ -191,11 +192,11 @@ describe.skipIf(skip)('createRedisStore', () => {
   });
 
   it('is what resolveStore builds for redis:// and rediss:// URLs', async () => {
-    const store = resolveStore(`${REDIS_URL}?prefix=${PREFIX}`, settings);
+    const store = await resolveStore(`${REDIS_URL}?prefix=${PREFIX}`, settings);
     expect(store.kind === 'server' && store.name).toBe('redis');
     expect(store.kind === 'server' && (await store.exists('nosuchkey000000'))).toBe(false);
     if (store.kind === 'server') await store.close?.();
-    const tls = resolveStore('rediss://127.0.0.1:6380', settings);
+    const tls = await resolveStore('rediss://127.0.0.1:6380', settings);
     expect(tls.kind === 'server' && tls.name).toBe('redis');
   });
 

@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { CookieTooLarge } from '../../src/core/errors.js';
 import { createSessionManager } from '../../src/core/manager.js';
 import { createSignedCookieStore } from '../../src/stores/signed-cookie.js';
+import { describeStoreContract } from '../../src/testing/index.js';
 import { createClock, SECRET } from '../helpers.js';
-import { describeStoreContract } from './contract.js';
+import { vitestRunner } from './runner.js';
 
-describeStoreContract({
+describeStoreContract(vitestRunner, {
   name: 'signed-cookie',
   kind: 'cookie',
   createStore: () => createSignedCookieStore(),

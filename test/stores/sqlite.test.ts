@@ -7,13 +7,14 @@ import { StoreUnavailable } from '../../src/core/errors.js';
 import { createSessionManager } from '../../src/core/manager.js';
 import { fromSqliteDatetime, toSqliteDatetime } from '../../src/stores/_shared.js';
 import { createSqliteStore } from '../../src/stores/sqlite.js';
+import { describeStoreContract } from '../../src/testing/index.js';
 import { createRecordingLogger, SECRET } from '../helpers.js';
-import { describeStoreContract } from './contract.js';
+import { vitestRunner } from './runner.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sessionkit-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describeStoreContract({
+describeStoreContract(vitestRunner, {
   name: 'sqlite',
   createStore: () => createSqliteStore({ path: join(dir, 'contract.db') }),
 });

@@ -40,7 +40,7 @@ async function login(sessions: SessionManager, userId: unknown, key = '_auth_use
 }
 
 describe('createSessionManager({ userSessions })', () => {
-  it('refuses an invalid option or userKey, and a store it has no index for', () => {
+  it('refuses an invalid option or userKey, and a store it has no index for', async () => {
     const store = createMemoryStore();
     expect(() => createSessionManager({ secretKey: SECRET, store, userSessions: 'yes' as never })).toThrow(
       ConfigError,
@@ -48,13 +48,16 @@ describe('createSessionManager({ userSessions })', () => {
     expect(() => createSessionManager({ secretKey: SECRET, store, userSessions: { userKey: '' } })).toThrow(
       ConfigError,
     );
+    // The index is found when the store loads (with user-sessions' code): on first use.
     const custom: SessionStore = { ...createMemoryStore(), name: 'custom' };
-    expect(() => createSessionManager({ secretKey: SECRET, store: custom, userSessions: true })).toThrow(
-      /has no user-session index/,
-    );
-    expect(() =>
-      createSessionManager({ secretKey: SECRET, store: 'sqlite::memory:', userSessions: true }),
-    ).toThrow(ConfigError);
+    await expect(
+      createSessionManager({ secretKey: SECRET, store: custom, userSessions: true }).sessionsOf('1'),
+    ).rejects.toThrow(/has no user-session index/);
+    await expect(
+      createSessionManager({ secretKey: SECRET, store: 'sqlite::memory:', userSessions: true }).sessionsOf(
+        '1',
+      ),
+    ).rejects.toThrow(ConfigError);
   });
 
   it('takes a custom store whose userIndex capability it uses', async () => {

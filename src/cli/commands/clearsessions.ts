@@ -66,7 +66,7 @@ export function addClearSessionsCommand(program: Command, io: CliIo): Command {
     async (options: SecretOptions & StoreOptions & CreateOption) => {
       refuseNewSqliteFile(options.store, options.create);
       await withManager(options, io, async (manager) => {
-        const store = manager.store;
+        const store = await manager.loadStore();
         if (store.kind === 'cookie') {
           io.stdout.write('Signed-cookie sessions live in the browser: there is nothing to clear.\n');
           return;

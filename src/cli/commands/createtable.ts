@@ -23,7 +23,7 @@ export function addCreateTableCommand(program: Command, io: CliIo): Command {
       options,
       io,
       async (manager) => {
-        const store = manager.store;
+        const store = await manager.loadStore();
         if (store.kind !== 'server' || !store.createTable) {
           io.stdout.write(`The ${store.name} store has no table: nothing to create.\n`);
           return;

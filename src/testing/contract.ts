@@ -1,20 +1,80 @@
 /**
  * The store contract: Django's `SessionTestsMixin` (spec §7, items 1–65) plus sessionkit's own
- * guarantees, run against every store. A store test file calls {@link describeStoreContract} once.
+ * guarantees, which every built-in store passes. A store test file calls {@link describeStoreContract}
+ * once with its test runner's functions (Vitest's, `node:test`'s ...) and a way to build the store.
+ * @module
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CreateError, NotSupported, SessionKeyMissing, UpdateError } from '../../src/core/errors.js';
-import { createSessionManager, type SessionManager } from '../../src/core/manager.js';
-import type { SessionSettings } from '../../src/core/settings.js';
-import { TimestampSigner } from '../../src/signing/signer.js';
-import type { AnyStore } from '../../src/stores/types.js';
-import {
-  createClock,
-  createRecordingLogger,
-  type RecordingLogger,
-  SECRET,
-  type TestClock,
-} from '../helpers.js';
+import { CreateError, NotSupported, SessionKeyMissing, UpdateError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { createSessionManager, type SessionManager } from '../core/manager.js';
+import type { SessionSettings } from '../core/settings.js';
+import { TimestampSigner } from '../signing/signer.js';
+import type { AnyStore } from '../stores/types.js';
+import { expect } from './expect.js';
+
+/** A test body, sync or async. */
+export type TestBody = () => void | Promise<void>;
+
+/** A test runner's `it` or `describe`: a call that registers, and `.skip` that registers skipped. */
+export interface Registrar<Body> {
+  (name: string, body: Body): unknown;
+  /** Register the test (or group) as skipped. */
+  skip(name: string, body: Body): unknown;
+}
+
+/**
+ * The functions of your test runner the contract registers its tests with. Vitest and Jest: pass their
+ * exports as they are. `node:test`: `{ describe, it, beforeAll: before, afterAll: after, beforeEach, afterEach }`.
+ */
+export interface TestRunner {
+  /** Groups tests. */
+  describe: Registrar<() => void>;
+  /** Registers one test. */
+  it: Registrar<TestBody>;
+  /** Runs once before the group's tests (`node:test`: `before`). */
+  beforeAll(body: TestBody): unknown;
+  /** Runs once after the group's tests (`node:test`: `after`). */
+  afterAll(body: TestBody): unknown;
+  /** Runs before each test. */
+  beforeEach(body: TestBody): unknown;
+  /** Runs after each test. */
+  afterEach(body: TestBody): unknown;
+}
+
+/** A secret only the contract's own managers use. */
+const SECRET = 'sessionkit-contract-secret-key-0123456789-abcdefghijkl';
+
+interface TestClock {
+  now: () => number;
+  set(ms: number): void;
+  advance(seconds: number): void;
+}
+
+function createClock(start = Date.now()): TestClock {
+  let value = start;
+  return {
+    now: () => value,
+    set(ms) {
+      value = ms;
+    },
+    advance(seconds) {
+      value += seconds * 1000;
+    },
+  };
+}
+
+interface RecordingLogger extends Logger {
+  records: Array<{ level: 'warn' | 'error'; message: string; details?: Record<string, unknown> }>;
+}
+
+function createRecordingLogger(): RecordingLogger {
+  const records: RecordingLogger['records'] = [];
+  return {
+    records,
+    warn: (message, details) => records.push({ level: 'warn', message, details }),
+    error: (message, details) => records.push({ level: 'error', message, details }),
+  };
+}
 
 /** What a store test file hands to the contract. */
 export interface ContractTarget {
@@ -32,8 +92,23 @@ export interface ContractTarget {
   skip?: boolean;
 }
 
-export function describeStoreContract(target: ContractTarget): void {
-  describe.skipIf(target.skip ?? false)(`store contract: ${target.name}`, () => {
+/**
+ * Register the store contract's tests for `target` with `runner`.
+ * @example
+ * import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from 'vitest';
+ * import { describeStoreContract } from 'sessionkit/testing';
+ * describeStoreContract(
+ *   { describe, it, beforeAll, afterAll, beforeEach, afterEach },
+ *   { name: 'my store', createStore: () => createMyStore() },
+ * );
+ */
+export function describeStoreContract(runner: TestRunner, target: ContractTarget): void {
+  const { describe, it, beforeAll, afterAll, beforeEach, afterEach } = runner;
+  const skipIf =
+    <Body>(registrar: Registrar<Body>, skip: boolean) =>
+    (name: string, body: Body): unknown =>
+      skip ? registrar.skip(name, body) : registrar(name, body);
+  skipIf(describe, target.skip ?? false)(`store contract: ${target.name}`, () => {
     let store: AnyStore;
     let clock: TestClock;
     let logger: RecordingLogger;
@@ -207,7 +282,7 @@ export function describeStoreContract(target: ContractTarget): void {
     });
 
     describe('persistence (Django SessionTestsMixin 27–40, 60–65)', () => {
-      it.skipIf(isCookie())('save makes the key exist', async () => {
+      skipIf(it, isCookie())('save makes the key exist', async () => {
         const s = open();
         await s.set('x', 1);
         await s.save();
@@ -215,7 +290,7 @@ export function describeStoreContract(target: ContractTarget): void {
         expect(await s.exists(s.sessionKey!)).toBe(true);
       });
 
-      it.skipIf(isCookie())('destroy removes the record', async () => {
+      skipIf(it, isCookie())('destroy removes the record', async () => {
         const s = open();
         await s.set('x', 1);
         await s.save();
@@ -238,7 +313,7 @@ export function describeStoreContract(target: ContractTarget): void {
         expect(s.accessed).toBe(true);
       });
 
-      it.skipIf(isCookie())('cycleKey moves the data to a new key and deletes the old record', async () => {
+      skipIf(it, isCookie())('cycleKey moves the data to a new key and deletes the old record', async () => {
         const s = open();
         await s.set('a', 'c');
         await s.set('b', 'd');
@@ -254,7 +329,7 @@ export function describeStoreContract(target: ContractTarget): void {
         expect(await reopened.get('a')).toBe('c');
       });
 
-      it.skipIf(isCookie())('cycleKey loads the data first when nothing was loaded yet', async () => {
+      skipIf(it, isCookie())('cycleKey loads the data first when nothing was loaded yet', async () => {
         const s = open();
         await s.set('a', 'c');
         await s.save();
@@ -297,7 +372,7 @@ export function describeStoreContract(target: ContractTarget): void {
         }).toThrow(TypeError);
       });
 
-      it.skipIf(isCookie())('round-trips data through the store in a new session object', async () => {
+      skipIf(it, isCookie())('round-trips data through the store in a new session object', async () => {
         const s = open();
         const value = { text: 'Grüße, 日本語 🎉', nested: { list: [1, 2.5, null, true], tab: 'a\tb' } };
         await s.set('value', value);
@@ -306,7 +381,7 @@ export function describeStoreContract(target: ContractTarget): void {
         expect(await open(s.sessionKey).get('value')).toEqual(value);
       });
 
-      it.skipIf(isCookie())('makes a session with a past custom expiry unreadable', async () => {
+      skipIf(it, isCookie())('makes a session with a past custom expiry unreadable', async () => {
         const s = open();
         await s.set('foo', 'bar');
         await s.setExpiry({ seconds: -10 });
@@ -315,7 +390,7 @@ export function describeStoreContract(target: ContractTarget): void {
         expect(await open(s.sessionKey).has('foo')).toBe(false);
       });
 
-      it.skipIf(isCookie())('does not find a session after its expiry passes', async () => {
+      skipIf(it, isCookie())('does not find a session after its expiry passes', async () => {
         const s = open();
         await s.set('foo', 'bar');
         await s.setExpiry(2);
@@ -329,7 +404,7 @@ export function describeStoreContract(target: ContractTarget): void {
         expect(await open(s.sessionKey).has('foo')).toBe(false);
       });
 
-      it.skipIf(isCookie())('does not create a record when loading an unknown key', async () => {
+      skipIf(it, isCookie())('does not create a record when loading an unknown key', async () => {
         const s = open('someunknownkey');
         await s.load();
         expect(s.sessionKey).not.toBe('someunknownkey');
@@ -337,7 +412,7 @@ export function describeStoreContract(target: ContractTarget): void {
         expect(await s.exists('someunknownkey')).toBe(false);
       });
 
-      it.skipIf(isCookie())('never resurrects a session deleted by another request', async () => {
+      skipIf(it, isCookie())('never resurrects a session deleted by another request', async () => {
         const s1 = open();
         await s1.set('foo', 'bar');
         await s1.save({ mustCreate: true });
@@ -348,7 +423,7 @@ export function describeStoreContract(target: ContractTarget): void {
         expect(await s1.load()).toEqual({});
       });
 
-      it.skipIf(isCookie())('refuses to create over an existing key', async () => {
+      skipIf(it, isCookie())('refuses to create over an existing key', async () => {
         const s1 = open();
         await s1.set('a', 1);
         await s1.save();
@@ -359,7 +434,7 @@ export function describeStoreContract(target: ContractTarget): void {
         expect(await open(s1.sessionKey).get('a')).toBe(1);
       });
 
-      it.skipIf(isCookie())('gives an empty session and a warning for tampered stored data', async () => {
+      skipIf(it, isCookie())('gives an empty session and a warning for tampered stored data', async () => {
         if (store.kind !== 'server') return;
         const key = 'tamperedkey0000000000000000000ab';
         opened.push(key);
@@ -485,7 +560,7 @@ export function describeStoreContract(target: ContractTarget): void {
       });
     });
 
-    describe.skipIf(isCookie())('replace (compare-and-swap)', () => {
+    skipIf(describe, isCookie())('replace (compare-and-swap)', () => {
       const recordOf = (key: string, data: string) => ({
         key,
         data,
@@ -528,7 +603,7 @@ export function describeStoreContract(target: ContractTarget): void {
       });
     });
 
-    describe.skipIf(isCookie())('merge on save', () => {
+    skipIf(describe, isCookie())('merge on save', () => {
       /** A saved session and two requests that loaded it. */
       const twoRequests = async () => {
         const first = open();
@@ -610,7 +685,7 @@ export function describeStoreContract(target: ContractTarget): void {
       });
     });
 
-    describe.skipIf(isCookie())('lock', () => {
+    skipIf(describe, isCookie())('lock', () => {
       const locking = () => store.kind === 'server' && store.lock !== undefined;
       const saved = async () => {
         const s = open();
@@ -675,7 +750,7 @@ export function describeStoreContract(target: ContractTarget): void {
       });
     });
 
-    describe.skipIf(isCookie())('clearExpired', () => {
+    skipIf(describe, isCookie())('clearExpired', () => {
       it('deletes expired sessions and keeps live ones', async () => {
         if (store.kind !== 'server' || !store.clearExpired) return;
         const live = open();
