@@ -15,6 +15,7 @@ export {
   ConfigError,
   CookieTooLarge,
   CreateError,
+  DataLimitExceeded,
   hasErrorCode,
   InvalidSessionKey,
   MalformedPayload,
@@ -25,9 +26,16 @@ export {
   SessionInterrupted,
   SessionKeyMissing,
   SignatureExpired,
+  STORE_UNAVAILABLE_MESSAGE,
   StoreUnavailable,
   UpdateError,
 } from './core/errors.js';
+export type {
+  SessionEvent,
+  SessionEventListener,
+  SessionEventType,
+  SessionOperation,
+} from './core/events.js';
 export {
   computeExpiryAge,
   computeExpiryDate,
@@ -45,8 +53,10 @@ export {
   SessionManager,
   type SessionOptions,
 } from './core/manager.js';
+export { type Concurrency, LockTimeout, SaveConflict } from './core/merge.js';
 export {
   type ExpiryOverrides,
+  type LockOptions,
   type SaveOptions,
   Session,
   type SessionChanges,
@@ -75,7 +85,12 @@ export type {
   ClearExpiredContext,
   CookieStore,
   DataFormat,
+  ExpectedRecord,
+  ReplaceOutcome,
   SessionRecord,
   SessionStore,
   StoredSession,
+  StoreLock,
+  StoreLockOptions,
+  TouchRecord,
 } from './stores/types.js';

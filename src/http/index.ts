@@ -12,7 +12,13 @@
  * const { setCookie, vary } = await handle.finalize({ status: 200, secureRequest: false, existingVary: null });
  * @module
  */
-export { type SessionErrorResponse, STORE_UNAVAILABLE_BODY, sessionErrorResponse } from './errors.js';
+export {
+  SESSION_BUSY_BODY,
+  SESSION_INTERRUPTED_BODY,
+  type SessionErrorResponse,
+  STORE_UNAVAILABLE_BODY,
+  sessionErrorResponse,
+} from './errors.js';
 export {
   createSessionRuntime,
   type ResponseInfo,

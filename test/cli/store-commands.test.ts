@@ -177,6 +177,7 @@ describe('sessionkit --store with --cache (cached-db)', () => {
       sqliteUrl('cached-db-table.db'),
       '--cache',
       'memory:',
+      '--create',
     ]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('session table and index are ready');
@@ -258,7 +259,7 @@ describe('sessionkit clearsessions', () => {
 describe('sessionkit createtable', () => {
   it('creates the django_session table and index, and succeeds again when they exist', async () => {
     const path = join(dir, 'createtable.db');
-    const first = await runCli(['createtable', '--store', `sqlite:${path}`]);
+    const first = await runCli(['createtable', '--store', `sqlite:${path}`, '--create']);
     expect(first).toEqual({
       code: 0,
       stdout: "The sqlite store's session table and index are ready.\n",
