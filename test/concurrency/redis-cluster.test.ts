@@ -1,21 +1,10 @@
-import { createRedisClusterStore } from '../../src/stores/redis.js';
-import { skipWithout } from '../services/probe.js';
-import { CLUSTER_PORTS, ensureRedisCluster } from '../services/redis-cluster.js';
+import { redisClusterTestStore } from '../services/cache-stores.js';
 import { describeConcurrency } from './driver.js';
-
-let nodes: string[] = [];
-const problem = await ensureRedisCluster().then(
-  (seeds) => {
-    nodes = seeds;
-    return null;
-  },
-  (error: unknown) =>
-    `cannot start a Redis Cluster on ports ${CLUSTER_PORTS.join(', ')}: ${(error as Error).message}`,
-);
 
 describeConcurrency({
   name: 'redis-cluster',
-  skip: skipWithout('Redis Cluster concurrency tests', problem),
-  createStore: () =>
-    createRedisClusterStore({ nodes, prefix: `sessionkit.test.concurrency.cluster.${process.pid}.` }),
+  ...(await redisClusterTestStore(
+    `sessionkit.test.concurrency.cluster.${process.pid}.`,
+    'Redis Cluster concurrency tests',
+  )),
 });

@@ -1,0 +1,43 @@
+/**
+ * The memcached pool and the Redis Cluster as stores for the per-store suites (concurrency, touch): each
+ * suite gets its own key prefix; skipped locally when the service cannot be had (failed in CI).
+ */
+import { createMemcachedStore } from '../../src/stores/memcached.js';
+import { createRedisClusterStore } from '../../src/stores/redis.js';
+import type { SessionStore } from '../../src/stores/types.js';
+import { ensureMemcached } from './memcached.js';
+import { skipWithout } from './probe.js';
+import { CLUSTER_PORTS, ensureRedisCluster } from './redis-cluster.js';
+
+/** What a per-store suite needs: whether to skip, and how to make its store. */
+export interface CacheTestStore {
+  skip: boolean;
+  createStore(): SessionStore;
+}
+
+/** A memcached store on the test pool, under `prefix`; `what` names the suite in the skip message. */
+export async function memcachedTestStore(prefix: string, what: string): Promise<CacheTestStore> {
+  let servers: string[] = [];
+  const problem = await ensureMemcached().then(
+    (pool) => {
+      servers = pool;
+      return null;
+    },
+    (error: unknown) => (error as Error).message,
+  );
+  return { skip: skipWithout(what, problem), createStore: () => createMemcachedStore({ servers, prefix }) };
+}
+
+/** A Redis Cluster store on the test cluster, under `prefix`; `what` names the suite in the skip message. */
+export async function redisClusterTestStore(prefix: string, what: string): Promise<CacheTestStore> {
+  let nodes: string[] = [];
+  const problem = await ensureRedisCluster().then(
+    (seeds) => {
+      nodes = seeds;
+      return null;
+    },
+    (error: unknown) =>
+      `cannot start a Redis Cluster on ports ${CLUSTER_PORTS.join(', ')}: ${(error as Error).message}`,
+  );
+  return { skip: skipWithout(what, problem), createStore: () => createRedisClusterStore({ nodes, prefix }) };
+}
