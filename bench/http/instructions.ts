@@ -4,7 +4,7 @@
  * machine of one architecture, however busy the machine is.
  *
  *   npx tsx bench/http/instructions.ts [--only express-plain,express-floor,express-sessionkit]
- *                                      [--routes /counter,/read] [--requests 4000] [--warm 3000] [--cache]
+ *                                      [--routes /counter,/read] [--requests 4000] [--warm 3000] [--cache] [--build]
  *
  * Per variant and route, two copies of the server run under callgrind side by side: both get the same
  * warm-up (`--warm` requests cycling through the routes) on one keep-alive connection, then one of them
@@ -14,6 +14,8 @@
  * background compiler and GC helper threads vary with timing. Instructions are not time (a cache miss
  * costs more than an add), so this complements `run.ts` rather than replacing it. Under callgrind a
  * server runs ~50× slower: about a minute per variant and route. Needs `valgrind` (Debian: valgrind).
+ *
+ * `--build` runs the servers from an esbuild build, as `run.ts --build` does (no tsx `keepNames` wrappers).
  *
  * `--cache` also simulates the caches (callgrind's model of the host's L1 instruction and data caches
  * and last level) and prints their misses per request: where time goes that instructions do not show.
@@ -26,9 +28,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { rerunFromBuild } from './build.js';
 import { SequentialClient } from './sequential-client.js';
+import { serverEntry } from './server-process.js';
 import { PHASES, printRatioLines, VARIANTS } from './variants.js';
 
 const { values } = parseArgs({
@@ -38,8 +41,10 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '4000' },
     warm: { type: 'string', default: '3000' },
     cache: { type: 'boolean', default: false },
+    build: { type: 'boolean', default: false },
   },
 });
+if (values.build) rerunFromBuild('instructions');
 const requests = Number(values.requests);
 const warm = Number(values.warm);
 const only = values.only.split(',').map((name) => name.trim());
@@ -88,7 +93,7 @@ type Events = Map<string, number>;
 /** Run one server under callgrind, send the warm-up then `count` requests to `route`; main-thread totals. */
 async function countOne(file: string, route: string, count: number, out: string): Promise<Events> {
   const port = await freePort();
-  const server = fileURLToPath(new URL(`./servers/${file}`, import.meta.url));
+  const { path: server, loader } = serverEntry(file);
   const child = spawn(
     'valgrind',
     [
@@ -98,8 +103,7 @@ async function countOne(file: string, route: string, count: number, out: string)
       '--smc-check=all-non-file', // V8 writes machine code at run time
       `--callgrind-out-file=${out}`,
       process.execPath,
-      '--import',
-      'tsx',
+      ...loader,
       server,
     ],
     {

@@ -5,7 +5,8 @@
  * is under load at a time. The servers run on the Node that runs this script.
  *
  *   npx tsx bench/http/run.ts [--build] [--quick] [--only node-bare,node-sessionkit] [--connections 10]
- *                             [--seconds 2] [--rounds 3] [--cpu-prof <dir>] [--phases /counter,mixed]
+ *                             [--seconds 2] [--rounds 3] [--cpu-prof <dir> [--cpu-prof-interval 50]]
+ *                             [--phases /counter,mixed]
  *   /opt/node24/node_modules/node/bin/node --import tsx bench/http/run.ts --build   # on Node 24
  *
  * `--build` runs the servers from an esbuild build of `src/` and `bench/` (what users run) instead of
@@ -40,6 +41,7 @@ const { values } = parseArgs({
     seconds: { type: 'string' },
     rounds: { type: 'string' },
     'cpu-prof': { type: 'string' },
+    'cpu-prof-interval': { type: 'string' },
     phases: { type: 'string' },
     build: { type: 'boolean', default: false },
   },
@@ -52,6 +54,17 @@ const warmUp = values.quick ? 0.5 : 1;
 const only = values.only?.split(',').map((name) => name.trim());
 const selected = only ? VARIANTS.filter((v) => only.includes(v.name)) : VARIANTS;
 const cpuProfDir = values['cpu-prof'] ?? null;
+// Sampling interval of `--cpu-prof` in µs (Node's default: 1000); finer intervals resolve the session's
+// few µs per request.
+const cpuProfFlags =
+  cpuProfDir === null
+    ? []
+    : [
+        '--cpu-prof',
+        '--cpu-prof-dir',
+        cpuProfDir,
+        `--cpu-prof-interval=${values['cpu-prof-interval'] ?? 1000}`,
+      ];
 const phaseNames = values.phases?.split(',').map((name) => name.trim());
 const phases = phaseNames ? PHASES.filter((p) => phaseNames.includes(p.name)) : PHASES;
 if (phases.length === 0) throw new Error(`--phases matched no phase (known: ${PHASES.map((p) => p.name)})`);
@@ -85,7 +98,7 @@ const runs: VariantRun[] = selected.map((variant) => ({
 }));
 try {
   for (const run of runs) {
-    const server = await startServer(run.variant.file, cpuProfDir);
+    const server = await startServer(run.variant.file, cpuProfFlags);
     servers.set(run.variant.name, server);
     run.users = createUsers(connections);
     users.set(run.variant.name, run.users);

@@ -48,10 +48,12 @@ export function serverEntry(file: string): { path: string; loader: string[] } {
   };
 }
 
-/** Spawn `node --import tsx servers/<file>` (from a build: `node servers/<file>.js`) and wait until it reports its port. */
-export async function startServer(file: string, cpuProfDir: string | null): Promise<ServerProcess> {
+/**
+ * Spawn `node [flags] --import tsx servers/<file>` (from a build: `node [flags] servers/<file>.js`) and wait
+ * until it reports its port; `flags` are extra Node flags (`--cpu-prof` ...).
+ */
+export async function startServer(file: string, flags: readonly string[] = []): Promise<ServerProcess> {
   const { path, loader } = serverEntry(file);
-  const flags = cpuProfDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProfDir];
   const child: ChildProcess = spawn(process.execPath, [...flags, ...loader, path], {
     env: { ...process.env, PORT: '0', NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

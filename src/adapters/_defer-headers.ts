@@ -136,7 +136,9 @@ class Deferral {
         if (name === 'end') this.#endAfterFailure(args);
         return queuedReturn(name, res);
       case State.Deferring:
-        this.queue?.push([name, args]);
+        // Created on the first call made while deferring: most responses never queue one.
+        if (this.queue === null) this.queue = [[name, args]];
+        else this.queue.push([name, args]);
         if (name === 'write') this.owesDrain = true;
         return queuedReturn(name, res);
     }
@@ -152,29 +154,40 @@ class Deferral {
       args = HELD_HEAD;
     }
     this.state = State.Deferring;
-    this.queue = [[name, args]];
+    // `queue` now collects only the calls made from inside the hook; this first call goes before them.
+    this.queue = null;
     let pending: void | Promise<void>;
     try {
       pending = this.hooks.beforeHeaders(res);
     } catch (error) {
+      this.#holdFirst(name, args);
       this.fail(error);
       return queuedReturn(name, res);
     }
     if (pending === undefined) {
       // Nothing to wait for: the call (and any made from inside the hook) goes through now.
-      const calls = this.queue;
+      const calls = this.queue as Call[] | null;
       this.queue = null;
       this.state = State.Done;
       const result = this.invoke(name, args);
-      for (let i = 1; i < calls.length; i++) this.invoke(...(calls[i] as Call));
+      if (calls !== null) for (const call of calls) this.invoke(...call);
       return result;
     }
+    this.#holdFirst(name, args);
     if (name === 'write') this.owesDrain = true;
     pending.then(
       () => this.settle(),
       (error: unknown) => this.fail(error),
     );
     return queuedReturn(name, res);
+  }
+
+  /** Put the first call, held while the hook ran, in front of the calls queued meanwhile. */
+  #holdFirst(name: Name, args: unknown[]): void {
+    const first: Call = [name, args];
+    const queue = this.queue as Call[] | null;
+    if (queue === null) this.queue = [first];
+    else queue.unshift(first);
   }
 
   settle(): void {

@@ -89,7 +89,8 @@ class NodeSession<Data extends object> implements AttachedSession<Data>, DeferHe
     const vary = res.getHeader('Vary');
     const info: ResponseInfo = {
       status: res.statusCode,
-      secureRequest: nodeSecureRequest(this.#req),
+      // Only asked when `cookieSecure` is 'auto': otherwise no object per response.
+      secureRequest: this.#runtime.settings.cookieSecure === 'auto' ? nodeSecureRequest(this.#req) : false,
       existingVary: vary === undefined ? null : Array.isArray(vary) ? vary : String(vary),
     };
     const decision = this.#handle.decide(info);

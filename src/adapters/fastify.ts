@@ -89,7 +89,8 @@ function finalizeReply(
     const vary = reply.getHeader('vary');
     info = {
       status: reply.statusCode,
-      secureRequest: nodeSecureRequest(request.raw),
+      // Only asked when `cookieSecure` is 'auto': otherwise no object per response.
+      secureRequest: runtime.settings.cookieSecure === 'auto' ? nodeSecureRequest(request.raw) : false,
       existingVary: vary === undefined ? null : Array.isArray(vary) ? vary : String(vary),
     };
     const decision = handle.decide(info);

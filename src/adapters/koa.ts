@@ -85,7 +85,7 @@ export function session<Data extends object = SessionData>(
     try {
       const result = await handle.finalize({
         status: ctx.status,
-        secureRequest: nodeSecureRequest(ctx.req),
+        secureRequest: runtime.settings.cookieSecure === 'auto' ? nodeSecureRequest(ctx.req) : false,
         existingVary: ctx.response.get('Vary') || null,
       });
       if (result.setCookie.length > 0) ctx.append('Set-Cookie', result.setCookie);

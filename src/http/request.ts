@@ -3,8 +3,6 @@
  * over HTTPS. Lenient: a malformed header never throws, it just yields no session cookie.
  * @module
  */
-import { parse } from 'cookie';
-
 /** The session cookie of one request. */
 export interface RequestCookie {
   /** The cookie value to open the session with, or `null` (no cookie, or one that cannot be a session key). */
@@ -22,9 +20,50 @@ export const MAX_COOKIE_VALUE_LENGTH = 4096;
 /** RFC 6265 §4.1.1 cookie-octet: printable US-ASCII except `"`, `,`, `;` and `\`. */
 const COOKIE_OCTETS = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
 
-const identity = (value: string): string => value;
-/** Values are kept raw (Django does not percent-decode session cookies). */
-const PARSE_OPTIONS = { decode: identity };
+const SPACE = 0x20;
+const TAB = 0x09;
+
+/** Whether the character at `index` is whitespace the `cookie` package trims (space or tab). */
+function isBlank(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  return code === SPACE || code === TAB;
+}
+
+/**
+ * The raw value of the first cookie named `name` in `text`, or `undefined`: what
+ * `cookie.parse(text, { decode: (v) => v })[name]` gives (same pair splitting, trimming of spaces and
+ * tabs, first occurrence wins), without building an object of every cookie the browser sent: this runs
+ * on every request.
+ */
+function findCookie(text: string, name: string): string | undefined {
+  const length = text.length;
+  if (length < 2 || !text.includes(name)) return undefined;
+  let index = 0;
+  do {
+    const eq = text.indexOf('=', index);
+    if (eq === -1) break; // no more pairs
+    let end = text.indexOf(';', index);
+    if (end === -1) end = length;
+    if (eq > end) {
+      // A segment without `=`: start again after the last `;` before that `=`.
+      index = text.lastIndexOf(';', eq - 1) + 1;
+      continue;
+    }
+    let start = index;
+    while (start < eq - 1 && isBlank(text, start)) start++;
+    let keyEnd = eq;
+    while (keyEnd > start && isBlank(text, keyEnd - 1)) keyEnd--;
+    if (keyEnd - start === name.length && text.startsWith(name, start)) {
+      let valueStart = eq + 1;
+      let valueEnd = end;
+      while (valueStart < valueEnd - 1 && isBlank(text, valueStart)) valueStart++;
+      while (valueEnd > valueStart && isBlank(text, valueEnd - 1)) valueEnd--;
+      return text.slice(valueStart, valueEnd);
+    }
+    index = end + 1;
+  } while (index < length);
+  return undefined;
+}
 
 /**
  * The session cookie from a `Cookie` header. On duplicates the first wins (browsers send the cookie
@@ -40,7 +79,7 @@ export function readSessionCookie(
 ): RequestCookie {
   const text = Array.isArray(header) ? header.join('; ') : header;
   if (typeof text !== 'string' || text === '') return { value: null, present: false };
-  const raw = parse(text, PARSE_OPTIONS)[cookieName];
+  const raw = findCookie(text, cookieName);
   if (raw === undefined) return { value: null, present: false };
   const value = raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1) : raw;
   if (value === '' || value.length > MAX_COOKIE_VALUE_LENGTH || !COOKIE_OCTETS.test(value)) {

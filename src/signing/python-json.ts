@@ -129,6 +129,40 @@ function writeRecord(record: Record<string, unknown>, stack: object[], maxDepth:
   return `${out}}`;
 }
 
+/** What JSON.stringify leaves unescaped but Python's `ensure_ascii` escapes: DEL and everything past ASCII. */
+const NOT_PYTHON_ASCII = /[\u007f-\uffff]/;
+
+/**
+ * Whether `value` holds only what JSON.stringify and Python's `json.dumps` write alike: plain objects
+ * (prototype `Object.prototype` or `null`) and arrays without `toJSON`, strings, booleans, `null` and
+ * safe integers, nested at most `depthLeft` containers deep (cycles end there too). Floats (written
+ * differently: `1e-05`), `NaN`, bigints, `undefined`, holes, dates and class instances answer false.
+ */
+function isPlainData(value: unknown, depthLeft: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isSafeInteger(value);
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null) return true;
+  if (depthLeft === 0 || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!isPlainData(value[i], depthLeft - 1)) return false;
+    return true;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) if (!isPlainData(record[key], depthLeft - 1)) return false;
+  return true;
+}
+
 /**
  * Serialize `value` to exactly the text Python's `json.dumps(value, separators=(",", ":"))` writes
  * (`ensure_ascii=True`, `allow_nan=True`): pure ASCII, every character outside `0x20..0x7E` as a
@@ -155,7 +189,15 @@ function writeRecord(record: Record<string, unknown>, stack: object[], maxDepth:
  * pythonJsonDumps({ é: 'ü', n: 0.1 }); // '{"\\u00e9":"\\u00fc","n":0.1}'
  */
 export function pythonJsonDumps(value: unknown, limits?: JsonLimits): string {
-  const out = write(value, '', [], limits?.maxDepth ?? DEFAULT_MAX_DATA_DEPTH);
+  const maxDepth = limits?.maxDepth ?? DEFAULT_MAX_DATA_DEPTH;
+  // Most session data is plain (objects, arrays, strings, booleans, null, integers): for it V8's
+  // JSON.stringify writes exactly Python's bytes as long as the result is ASCII. Anything else takes
+  // the writer below, which also raises the errors.
+  if (isPlainData(value, maxDepth)) {
+    const text = JSON.stringify(value);
+    if (!NOT_PYTHON_ASCII.test(text)) return text;
+  }
+  const out = write(value, '', [], maxDepth);
   if (out === undefined) throw new SerializationError(`Cannot serialize ${typeof value} as JSON.`);
   return out;
 }

@@ -1,3 +1,5 @@
+import { parse } from 'cookie';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isSecureRequest, MAX_COOKIE_VALUE_LENGTH, readSessionCookie } from '../../src/http/request.js';
 
@@ -95,5 +97,32 @@ describe('isSecureRequest', () => {
     expect(isSecureRequest({ forwardedProto: 'https, http' }, true)).toBe(true);
     expect(isSecureRequest({ forwardedProto: 'http, https' }, true)).toBe(false);
     expect(isSecureRequest({ forwardedProto: ['https', 'http'] }, true)).toBe(true);
+  });
+});
+
+describe('readSessionCookie: the same cookie as the cookie package finds', () => {
+  const identity = (value: string): string => value;
+  const piece = fc.oneof(
+    fc.constantFrom('sessionid', 'sessionid2', 'xsessionid', ' sessionid', 'sessionid ', '\tsessionid', 'a'),
+    fc.constantFrom('=', ';', '; ', ' ', '\t', '"', '=;', ';;'),
+    fc.string({ maxLength: 6 }),
+    fc.stringMatching(/^[a-z0-9]{8,32}$/),
+  );
+  const OCTETS = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
+  const header = fc.array(piece, { maxLength: 12 }).map((parts) => parts.join(''));
+
+  it('agrees with cookie.parse on arbitrary headers (first occurrence, trimming, segments without =)', () => {
+    fc.assert(
+      fc.property(header, (text) => {
+        const raw = parse(text, { decode: identity }).sessionid;
+        const found = readSessionCookie(text, 'sessionid');
+        expect(found.present).toBe(raw !== undefined);
+        if (raw === undefined) return;
+        const value = raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1) : raw;
+        const usable = value !== '' && value.length <= MAX_COOKIE_VALUE_LENGTH && OCTETS.test(value);
+        expect(found.value).toBe(usable ? value : null);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MalformedPayload, SerializationError } from '../../src/core/errors.js';
 import { pythonFloatRepr } from '../../src/signing/python-float.js';
@@ -185,5 +186,69 @@ describe('pythonFloatRepr', () => {
     expect(pythonFloatRepr(-0)).toBe('-0.0');
     expect(pythonFloatRepr(1.5e300)).toBe('1.5e+300');
     expect(pythonFloatRepr(1234.5678)).toBe('1234.5678');
+  });
+});
+
+describe('pythonJsonDumps: the JSON.stringify path for plain data', () => {
+  // A float beside the value sends it through the hand-written writer: the reference.
+  const byWriter = (value: unknown): string => {
+    const text = pythonJsonDumps([value, 0.5]);
+    return text.slice(1, -',0.5]'.length);
+  };
+  const key = fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'binary' }),
+    fc.constantFrom('__proto__', 'toJSON', '1', '-0'),
+  );
+  const leaf = fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'binary' }),
+    fc.string({ unit: 'grapheme' }),
+    fc.constantFrom('\u007f', '\ud800', 'a\u0000b', '"\\/', '\u2028'),
+    fc.integer(),
+    fc.maxSafeInteger(),
+    fc.constantFrom(0, -0, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 2 ** 53, 1e21, 0.1, Number.NaN),
+    fc.boolean(),
+    fc.constant(null),
+  );
+  const data = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small' }, leaf, tie('array'), tie('object')),
+    array: fc.array(tie('value'), { maxLength: 5 }),
+    object: fc.dictionary(key, tie('value'), { maxKeys: 5 }),
+  })).value;
+
+  it('writes the same bytes as the Python-exact writer', () => {
+    fc.assert(
+      fc.property(data, (value) => {
+        expect(pythonJsonDumps(value)).toBe(byWriter(value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('leaves what it cannot write alike to the writer (floats, non-ASCII, DEL, dates, toJSON, holes)', () => {
+    const cases: unknown[] = [
+      { n: 1e-5 },
+      { big: 2 ** 64 },
+      { s: 'é' },
+      { s: '\u007f' },
+      { d: new Date(0) },
+      { o: { toJSON: () => 0.5 } },
+      // biome-ignore lint/suspicious/noSparseArray: a hole is what is tested
+      [1, , 2],
+      Object.assign([1], { toJSON: () => 1e-7 }),
+      { u: undefined, f: () => 1 },
+      Object.create({ inherited: 1 }),
+    ];
+    for (const value of cases) expect(pythonJsonDumps(value)).toBe(byWriter(value));
+  });
+
+  it('keeps the depth limit and the circular-structure error', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 1001; i++) deep = [deep];
+    expect(() => pythonJsonDumps(deep)).toThrow(/maxDataDepth/);
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(() => pythonJsonDumps(cycle)).toThrow(SerializationError);
   });
 });
