@@ -6,7 +6,7 @@
  */
 import { ConfigError } from '../core/errors.js';
 import type { SameSite } from '../core/settings.js';
-import { EXPIRED_DATE, httpDate, serializeSetCookie } from '../http/set-cookie.js';
+import { EXPIRED_DATE, httpDate, quoteCookieValue, serializeSetCookie } from '../http/set-cookie.js';
 import type { CookieOptions, CookiePriority } from './options.js';
 
 /** The session cookie of one request, as express-session exposes it. */
@@ -27,7 +27,13 @@ export class Cookie {
   priority: CookiePriority | undefined;
   /** The lifetime the cookie was given, in milliseconds (`null`: browser-session cookie). */
   originalMaxAge: number | null = null;
-  #expires: Date | null = null;
+  /** When the cookie expires, in ms (`null`: at browser close), until {@link expires} hands out a Date. */
+  #at: number | null = null;
+  /**
+   * The Date {@link expires} handed out (or was given): from then on the time, so that changing it in
+   * place (`cookie.expires.setTime(…)`) changes the cookie, as in express-session. Made only when read.
+   */
+  #date: Date | null = null;
 
   /** A cookie with `options`'s attributes; `secure`/`sameSite` `'auto'` resolved with `secureRequest`. */
   constructor(options: CookieOptions, secureRequest: boolean) {
@@ -44,17 +50,25 @@ export class Cookie {
 
   /** When the cookie expires (`null`: at browser close). Setting it sets {@link originalMaxAge} too. */
   get expires(): Date | null {
-    return this.#expires;
+    if (this.#date === null && this.#at !== null) this.#date = new Date(this.#at);
+    return this.#date;
   }
 
   set expires(date: Date | null | false | undefined) {
-    this.#expires = date instanceof Date ? date : null;
+    this.#date = date instanceof Date ? date : null;
+    this.#at = this.#date === null ? null : this.#date.getTime();
     this.originalMaxAge = this.maxAge;
+  }
+
+  /** @internal When the cookie expires in ms, `null` at browser close: {@link expires} without a Date. */
+  expiresAt(): number | null {
+    return this.#date === null ? this.#at : this.#date.getTime();
   }
 
   /** Milliseconds left (`null` for a browser-session cookie). Setting it moves {@link expires}. */
   get maxAge(): number | null {
-    return this.#expires === null ? null : this.#expires.getTime() - Date.now();
+    const at = this.expiresAt();
+    return at === null ? null : at - Date.now();
   }
 
   set maxAge(ms: number | null | undefined) {
@@ -63,7 +77,8 @@ export class Cookie {
     }
     // originalMaxAge is exactly what was set (express-session's drifts by the milliseconds between two
     // clock reads), so the lifetime compared at save time does not change by itself.
-    this.#expires = typeof ms === 'number' ? new Date(Date.now() + ms) : null;
+    this.#at = typeof ms === 'number' ? Date.now() + ms : null;
+    this.#date = null;
     this.originalMaxAge = typeof ms === 'number' ? ms : null;
   }
 
@@ -73,7 +88,7 @@ export class Cookie {
       originalMaxAge: this.originalMaxAge,
       partitioned: this.partitioned,
       priority: this.priority,
-      expires: this.#expires,
+      expires: this.expires,
       secure: this.secure,
       httpOnly: this.httpOnly,
       domain: this.domain,
@@ -95,17 +110,51 @@ export class Cookie {
 
   /** The `Set-Cookie` line carrying `value`. */
   serialize(name: string, value: string): string {
-    const expires = this.#expires;
+    const at = this.expiresAt();
+    const expires = at === null ? null : httpDate(at);
+    const maxAge = at === null ? null : Math.max(0, Math.floor((at - Date.now()) / 1000));
+    const last = lastLine;
+    if (
+      last !== null &&
+      last.name === name &&
+      last.expires === expires &&
+      last.maxAge === maxAge &&
+      last.domain === this.domain &&
+      last.httpOnly === this.httpOnly &&
+      last.path === this.path &&
+      last.sameSite === this.sameSite &&
+      last.secure === this.secure &&
+      last.priority === this.priority &&
+      last.partitioned === this.partitioned
+    ) {
+      return `${last.prefix}${quoteCookieValue(value)}${last.suffix}`;
+    }
     const line = serializeSetCookie(name, value, {
       domain: this.domain ?? null,
-      expires: expires === null ? null : httpDate(expires.getTime()),
+      expires,
       httpOnly: this.httpOnly,
-      maxAge: expires === null ? null : Math.max(0, Math.floor((expires.getTime() - Date.now()) / 1000)),
+      maxAge,
       path: this.path,
       sameSite: toSameSite(this.sameSite),
       secure: this.secure,
     });
-    return withExtras(line, this.priority, this.partitioned);
+    const full = withExtras(line, this.priority, this.partitioned);
+    const prefix = `${name}=`;
+    lastLine = {
+      name,
+      expires,
+      maxAge,
+      domain: this.domain,
+      httpOnly: this.httpOnly,
+      path: this.path,
+      sameSite: this.sameSite,
+      secure: this.secure,
+      priority: this.priority,
+      partitioned: this.partitioned,
+      prefix,
+      suffix: full.slice(prefix.length + quoteCookieValue(value).length),
+    };
+    return full;
   }
 
   /** A `Set-Cookie` line that deletes the cookie (same name, path and domain). */
@@ -121,6 +170,25 @@ export class Cookie {
     return withExtras(line, undefined, this.partitioned);
   }
 }
+
+/**
+ * The last `Set-Cookie` line's inputs and what follows its value: every response of the same second
+ * with the same attributes has the same one, validated once instead of on every response.
+ */
+let lastLine: {
+  name: string;
+  expires: string | null;
+  maxAge: number | null;
+  domain: string | undefined;
+  httpOnly: boolean;
+  path: string;
+  sameSite: Cookie['sameSite'];
+  secure: boolean;
+  priority: CookiePriority | undefined;
+  partitioned: boolean;
+  prefix: string;
+  suffix: string;
+} | null = null;
 
 /** express-session's `sameSite` value as sessionkit's. */
 function toSameSite(value: Cookie['sameSite']): SameSite {

@@ -8,6 +8,7 @@ import type { TLSSocket } from 'node:tls';
 import { type DeferHeadersHooks, deferHeaders } from '../adapters/_defer-headers.js';
 import { hasErrorCode, SessionInterrupted, UpdateError } from '../core/errors.js';
 import type { SessionManager } from '../core/manager.js';
+import type { Session as CoreSession } from '../core/session.js';
 import { sessionErrorResponse } from '../http/errors.js';
 import { isSecureRequest, readSessionCookie } from '../http/request.js';
 import { patchVary } from '../http/vary.js';
@@ -17,7 +18,7 @@ import {
   changesOf,
   coreSessionOf,
   isNewSession,
-  loadSession,
+  loadedSession,
   newSession,
   persist,
   type RequestContext,
@@ -75,23 +76,38 @@ class RequestHandling implements RequestContext, DeferHeadersHooks {
   ) {}
 
   /** Load the cookie's session (one store round trip), then run the route. */
-  async load(id: string): Promise<void> {
+  load(id: string): void {
+    const core = this.manager.open(id);
+    core.toObject().then(
+      (data) => this.loaded(core, id, data as Record<string, unknown>),
+      (error: unknown) => this.loadFailed(error),
+    );
+  }
+
+  loaded(core: CoreSession, id: string, data: Record<string, unknown>): void {
     let session: Session | null;
     try {
-      session = await loadSession(this, id);
+      session = loadedSession(this, core, id, data);
     } catch (error) {
-      const mapped = sessionErrorResponse(error);
-      if (mapped === null) return this.next(error);
-      // The store is down: answer 503 rather than run the route with an empty session.
-      const res = this.res;
-      res.statusCode = mapped.status;
-      res.setHeader('Content-Type', mapped.contentType);
-      res.setHeader('Retry-After', '5');
-      res.end(mapped.body);
+      this.loadFailed(error);
       return;
     }
     if (session === null) this.startNew();
     else this.start(session);
+  }
+
+  loadFailed(error: unknown): void {
+    const mapped = sessionErrorResponse(error);
+    if (mapped === null) {
+      this.next(error);
+      return;
+    }
+    // The store is down: answer 503 rather than run the route with an empty session.
+    const res = this.res;
+    res.statusCode = mapped.status;
+    res.setHeader('Content-Type', mapped.contentType);
+    res.setHeader('Retry-After', '5');
+    res.end(mapped.body);
   }
 
   /** Run the route with a new session. */
@@ -179,7 +195,7 @@ function finalize(context: RequestHandling, res: ServerResponse): void | Promise
   let setCookie =
     session.id !== context.cookieId
       ? stored
-      : !failed && (options.rolling || (session.cookie.expires !== null && changes.modified));
+      : !failed && (options.rolling || (session.cookie.expiresAt() !== null && changes.modified));
   // As express-session: a Secure cookie is not sent over plain HTTP.
   if (session.cookie.secure && !isSecure(req, options.proxy)) setCookie = false;
   // express-session's end-of-request touch: the countdown restarts for what is sent and stored.
@@ -273,6 +289,6 @@ export function createHandler(
       cookie.present,
     );
     if (cookie.value === null) handling.startNew();
-    else void handling.load(cookie.value);
+    else handling.load(cookie.value);
   };
 }

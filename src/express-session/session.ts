@@ -43,8 +43,8 @@ interface State {
   id: string;
   /** Not in the store yet: the first save creates it. */
   isNew: boolean;
-  /** JSON of each top-level key as last loaded or saved. */
-  snapshot: Map<string, string>;
+  /** Each top-level key's value as last loaded or saved (see {@link Snapshot}). */
+  snapshot: Map<string, Snapshot>;
   /** The cookie's lifetime in whole seconds (`null`: browser session) as last loaded or saved. */
   savedAge: number | null;
   /** The configured lifetime, in the same unit: stored as "no custom expiry". */
@@ -65,10 +65,68 @@ export interface Changes {
 
 const NONE: readonly string[] = Object.freeze([]);
 
+/** The JSON text of an object value at load or save time: changes made in place show against it. */
+class Json {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * What a value is compared against at save time: a primitive itself (no JSON needed: most session
+ * values are counters, flags and ids), an object as its JSON text.
+ */
+type Snapshot = string | number | boolean | null | Json;
+
+/** The snapshot of a value; `undefined` for what is not stored (undefined, functions, symbols). */
+function snapshotOf(value: unknown): Snapshot | undefined {
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return value;
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+  }
+  if (value === null) return null;
+  const text = JSON.stringify(value);
+  return text === undefined ? undefined : new Json(text);
+}
+
+/** How a property compares with its snapshot. */
+enum Compared {
+  /** Not stored (undefined, functions, symbols, an object whose `toJSON` gives undefined). */
+  NotStored,
+  Unchanged,
+  Changed,
+}
+
+/** Compare `value` with `before` (NaN equals NaN; an object by its JSON). */
+function compare(before: Snapshot | undefined, value: unknown): Compared {
+  switch (typeof value) {
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return Compared.NotStored;
+    case 'string':
+    case 'number':
+    case 'boolean':
+      if (before === undefined || before instanceof Json) return Compared.Changed;
+      // biome-ignore lint/suspicious/noSelfCompare: NaN is the one value not equal to itself
+      return before === value || (before !== before && value !== value)
+        ? Compared.Unchanged
+        : Compared.Changed;
+  }
+  if (value === null) return before === null ? Compared.Unchanged : Compared.Changed;
+  const text = JSON.stringify(value); // throws for a bigint, as express-session's stores do
+  if (text === undefined) return Compared.NotStored;
+  return before instanceof Json && before.text === text ? Compared.Unchanged : Compared.Changed;
+}
+
 /** A cookie's lifetime in whole seconds, `null` for a browser-session cookie. */
 function ageOf(cookie: Cookie): number | null {
   const ms = cookie.originalMaxAge;
-  return ms === null || cookie.expires === null ? null : Math.round(ms / 1000);
+  return ms === null || cookie.expiresAt() === null ? null : Math.round(ms / 1000);
 }
 
 /**
@@ -97,12 +155,29 @@ export class Session {
   readonly #context: RequestContext;
   #state: State;
 
-  /** @internal Built by the middleware. */
-  constructor(context: RequestContext, state: State, cookie: Cookie, data: Record<string, unknown>) {
+  /**
+   * @internal Built by the middleware. `data` (as loaded: `_session_expiry` and {@link RESERVED} keys are
+   * left out) becomes the session's properties and, when `snapshot` is given, its snapshot.
+   */
+  constructor(
+    context: RequestContext,
+    state: State,
+    cookie: Cookie,
+    data: Record<string, unknown>,
+    snapshot: Map<string, Snapshot> | null = null,
+  ) {
     this.cookie = cookie;
     this.#context = context;
     this.#state = state;
-    Object.assign(this, data);
+    const target = this as unknown as Record<string, unknown>;
+    for (const key of Object.keys(data)) {
+      if (key === EXPIRY_KEY || RESERVED.has(key)) continue;
+      const value = data[key];
+      target[key] = value;
+      if (snapshot === null) continue;
+      const recorded = snapshotOf(value);
+      if (recorded !== undefined) snapshot.set(key, recorded);
+    }
   }
 
   /** The session ID (also `req.sessionID`). Read-only. */
@@ -146,10 +221,16 @@ export class Session {
     settle(
       core.toObject().then((data) => {
         if (core.sessionKey === null) throw new Error('failed to load session');
-        for (const key of Object.keys(this))
-          if (key !== 'cookie') delete (this as Record<string, unknown>)[key];
-        this.#state = loadedState(core, this.#state.id, data as Record<string, unknown>, this.cookie);
-        Object.assign(this, data);
+        const target = this as unknown as Record<string, unknown>;
+        for (const key of Object.keys(this)) if (key !== 'cookie') delete target[key];
+        const state = loadedState(core, this.#state.id, data as Record<string, unknown>, this.cookie);
+        this.#state = state;
+        for (const key of Object.keys(data)) {
+          if (key === EXPIRY_KEY || RESERVED.has(key)) continue;
+          target[key] = data[key];
+          const recorded = snapshotOf(data[key]);
+          if (recorded !== undefined) state.snapshot.set(key, recorded);
+        }
       }),
       callback,
     );
@@ -208,49 +289,42 @@ export function newSession(context: RequestContext): Session {
 }
 
 /**
- * The state of a session loaded from the store. Its stored lifetime (Django's `_session_expiry`: seconds,
- * `0` for a browser session, or an absolute date) moves from `data` onto `cookie`.
+ * The state of a session loaded from the store, with an empty snapshot (the {@link Session} constructor
+ * fills it). Its stored lifetime (Django's `_session_expiry`: seconds, `0` for a browser session, or an
+ * absolute date) moves from `data` onto `cookie`; the data keys themselves are left out of the session.
  */
 function loadedState(core: CoreSession, id: string, data: Record<string, unknown>, cookie: Cookie): State {
   const defaultAge = ageOf(cookie);
-  // `data` is this request's copy: what is taken out here stays in the sessionkit session.
   const expiry = data[EXPIRY_KEY];
-  delete data[EXPIRY_KEY];
   if (typeof expiry === 'number') {
     cookie.maxAge = expiry === 0 ? null : expiry * 1000;
   } else if (typeof expiry === 'string') {
     const date = parsePythonIsoformat(expiry);
     if (date !== null) cookie.expires = date;
   }
-  const snapshot = new Map<string, string>();
-  for (const key of Object.keys(data)) {
-    if (RESERVED.has(key)) {
-      delete data[key];
-      continue;
-    }
-    const json = jsonOf(data[key]);
-    if (json !== undefined) snapshot.set(key, json);
-  }
   core.modified = false;
-  return { core, id, isNew: false, snapshot, savedAge: ageOf(cookie), defaultAge };
+  return { core, id, isNew: false, snapshot: new Map(), savedAge: ageOf(cookie), defaultAge };
 }
 
 /**
- * The session stored under `id`, or `null` when there is none (unknown or expired key). One store round
- * trip. Rejects with the store's error (e.g. `StoreUnavailable`).
+ * Open the session stored under `id`: `core` (opened on `id`) and its data, loaded in one store round
+ * trip with `core.toObject()`. `null` when there is none (unknown or expired key).
  */
-export async function loadSession(context: RequestContext, id: string): Promise<Session | null> {
-  const core = context.manager.open(id);
-  const data = (await core.toObject()) as Record<string, unknown>;
+export function loadedSession(
+  context: RequestContext,
+  core: CoreSession,
+  id: string,
+  data: Record<string, unknown>,
+): Session | null {
   if (core.sessionKey === null) return null;
   const cookie = new Cookie(context.cookieOptions, context.secureRequest);
   const state = loadedState(core, id, data, cookie);
-  return new Session(context, state, cookie, data);
+  return new Session(context, state, cookie, data, state.snapshot);
 }
 
-/** The JSON a stored value is compared by; `undefined` for what is not stored (undefined, functions). */
-function jsonOf(value: unknown): string | undefined {
-  return JSON.stringify(value);
+/** Whether a property value is stored (JSON has a text for it; not undefined, functions, symbols). */
+function isStored(value: unknown): boolean {
+  return compare(undefined, value) !== Compared.NotStored;
 }
 
 /**
@@ -265,19 +339,19 @@ export function changesOf(session: Session): Changes {
   let kept = 0;
   for (const key of Object.keys(data)) {
     if (key === 'cookie') continue;
-    // undefined and functions are not stored, as with express-session's JSON stores.
-    const json = jsonOf(data[key]);
-    if (json === undefined) continue;
     const before = snapshot.get(key);
+    // undefined and functions are not stored, as with express-session's JSON stores.
+    const compared = compare(before, data[key]);
+    if (compared === Compared.NotStored) continue;
     if (before !== undefined) kept++;
-    if (before === json) continue;
+    if (compared === Compared.Unchanged) continue;
     if (set === null) set = [key];
     else set.push(key);
   }
   let deleted: string[] | null = null;
   if (kept < snapshot.size) {
     for (const key of snapshot.keys()) {
-      if (Object.hasOwn(data, key) && jsonOf(data[key]) !== undefined) continue;
+      if (Object.hasOwn(data, key) && isStored(data[key])) continue;
       if (deleted === null) deleted = [key];
       else deleted.push(key);
     }
@@ -297,15 +371,13 @@ export async function persist(session: Session, changes: Changes): Promise<void>
   const core = state.core;
   const data = session as unknown as Record<string, unknown>;
   const pending: Promise<unknown>[] = [];
-  const snapshot = new Map(state.snapshot);
+  // What the snapshot becomes once the save succeeded: what is written now.
+  const written: Array<[string, Snapshot]> = [];
   for (const key of changes.set) {
     pending.push(core.set(key, data[key]));
-    snapshot.set(key, jsonOf(data[key])!);
+    written.push([key, snapshotOf(data[key])!]);
   }
-  for (const key of changes.deleted) {
-    pending.push(core.delete(key));
-    snapshot.delete(key);
-  }
+  for (const key of changes.deleted) pending.push(core.delete(key));
   const age = ageOf(session.cookie);
   if (changes.ageChanged) {
     // The configured lifetime needs no custom expiry; anything else is Django's `set_expiry(seconds)`.
@@ -315,7 +387,9 @@ export async function persist(session: Session, changes: Changes): Promise<void>
   await Promise.all(pending);
   await core.save({ mustCreate: state.isNew });
   state.isNew = false;
-  state.snapshot = snapshot;
+  const snapshot = state.snapshot;
+  for (const [key, recorded] of written) snapshot.set(key, recorded);
+  for (const key of changes.deleted) snapshot.delete(key);
   state.savedAge = age;
   core.modified = false;
 }

@@ -453,6 +453,70 @@ describe('req.session', () => {
     expect(JSON.parse((await browser.get('/profile-get')).body)).toBeNull();
   });
 
+  it('tells a changed value from an unchanged one by value, whatever its type (a save only when changed)', async () => {
+    const store = countingStore();
+    const browser = await start({ resave: false, store }, (app) => {
+      app.get('/fill', (req, res) => {
+        Object.assign(req.session, { n: 1, s: '1', b: true, z: null, o: { n: 1 }, a: [1] });
+        res.send('ok');
+      });
+      app.get('/same', (req, res) => {
+        Object.assign(req.session, { n: 1, s: '1', b: true, z: null, o: { n: 1 }, a: [1] });
+        res.send('ok');
+      });
+      for (const [path, value] of [
+        ['/n', '1'], // the number 1 becomes the string '1'
+        ['/s', 1],
+        ['/b', 1],
+        ['/z', { n: 1 }],
+        ['/o', null],
+        ['/a', { 0: 1 }],
+      ] as const) {
+        app.get(path, (req, res) => {
+          (req.session as unknown as Record<string, unknown>)[path.slice(1)] = value;
+          res.send('ok');
+        });
+      }
+      app.get('/dump', (req, res) => void res.json(req.session));
+    });
+    await browser.get('/fill');
+    const saves = (): number => store.writes.length;
+    const before = saves();
+    await browser.get('/same');
+    expect(saves()).toBe(before);
+    for (const path of ['/n', '/s', '/b', '/z', '/o', '/a']) {
+      const count = saves();
+      await browser.get(path);
+      expect(saves(), path).toBe(count + 1);
+    }
+    const data = JSON.parse((await browser.get('/dump')).body);
+    expect(data).toMatchObject({ n: '1', s: 1, b: 1, z: { n: 1 }, o: null, a: { 0: 1 } });
+  });
+
+  it("cookie.expires is one Date per session: changing it in place changes the cookie's lifetime", () => {
+    const cookie = new Cookie({ maxAge: 60_000 }, false);
+    const expires = cookie.expires!;
+    expect(cookie.expires).toBe(expires);
+    expires.setTime(Date.now() + 10_000);
+    expect(cookie.maxAge).toBeLessThanOrEqual(10_000);
+    expect(cookie.serialize('sid', 'abc')).toMatch(/Max-Age=(9|10);/);
+    cookie.maxAge = 5_000;
+    expect(cookie.expires).not.toBe(expires);
+    expect(cookie.serialize('sid', 'abc')).toMatch(/Max-Age=(4|5);/);
+  });
+
+  it('serializes each cookie with its own attributes, one after another', () => {
+    const a = new Cookie({ maxAge: 60_000, domain: 'a.example', sameSite: 'lax' }, false);
+    const b = new Cookie({ maxAge: 60_000, domain: 'b.example', sameSite: 'strict', priority: 'high' }, false);
+    for (let i = 0; i < 2; i++) {
+      expect(a.serialize('sid', 'one')).toMatch(/^sid=one; Domain=a\.example; expires=.*; SameSite=Lax$/);
+      expect(b.serialize('sid', 'two')).toMatch(/^sid=two; Domain=b\.example; .*SameSite=Strict; Priority=High$/);
+      expect(b.serialize('other', 'x y')).toMatch(/^other="x y"; Domain=b\.example; /);
+    }
+    a.secure = true;
+    expect(a.serialize('sid', 'one')).toMatch(/; SameSite=Lax; Secure$/);
+  });
+
   it('leaves stored keys named like its members (id, cookie, save …) out of req.session, and in the store', async () => {
     const browser = await start({ resave: false }, (app) => {
       app.get('/django-keys', async (req, res) => {
