@@ -6,8 +6,9 @@
  * becomes `null` plus a warning. Encoding data over those limits throws {@link DataLimitExceeded}.
  * @module
  */
-import { dumps, loads } from '../signing/dumps.js';
+import { DEFAULT_DUMPS_SALT } from '../signing/dumps.js';
 import { type JsonSerializer, jsonSerializer } from '../signing/serializer.js';
+import { TimestampSigner } from '../signing/signer.js';
 import type { DataFormat } from '../stores/types.js';
 import { BadSignature, DataLimitExceeded, SerializationError, SessionError } from './errors.js';
 import type { ResolvedSettings } from './settings.js';
@@ -116,28 +117,26 @@ function maxSignedLength(maxBytes: number): number {
 function createSignedCodec(settings: ResolvedSettings): SessionCodec {
   const serializer = limitedSerializer(settings);
   const maxLength = maxSignedLength(settings.maxDataBytes);
+  const signOptions = { serializer, compress: true };
+  const unsignOptions = { serializer, maxDecompressedBytes: settings.maxDataBytes };
+  // `signing.dumps`/`loads` with these settings, built on first use and kept: not once per request.
+  let signer: TimestampSigner | null = null;
+  const signerOf = (): TimestampSigner =>
+    (signer ??= new TimestampSigner({
+      key: settings.secretKey,
+      fallbackKeys: settings.secretKeyFallbacks,
+      salt: settings.keySalt ?? DEFAULT_DUMPS_SALT,
+      now: settings.now,
+    }));
   return {
     encode(data) {
-      return dumps(data, {
-        key: settings.secretKey,
-        salt: settings.keySalt,
-        compress: true,
-        now: settings.now,
-        serializer,
-      });
+      return signerOf().signObject(data, signOptions);
     },
     decode(text) {
       try {
         // Refused before the HMAC and base64 work that a huge record would cost.
         if (text.length > maxLength) throw new DataLimitExceeded('maxDataBytes', settings.maxDataBytes);
-        const value = loads(text, {
-          key: settings.secretKey,
-          fallbackKeys: settings.secretKeyFallbacks,
-          salt: settings.keySalt,
-          now: settings.now,
-          serializer,
-          maxDecompressedBytes: settings.maxDataBytes,
-        });
+        const value = signerOf().unsignObject(text, unsignOptions);
         if (isPlainObject(value)) return value;
         settings.logger.warn('Session data is not an object; using an empty session', { type: typeof value });
       } catch (error) {

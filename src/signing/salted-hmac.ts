@@ -98,20 +98,39 @@ export function saltedHmac(
  * `KeyObject`s: Node 24 imports a Buffer HMAC key on every `createHmac` call at several times the cost
  * of the HMAC itself (bench/signing.ts), a KeyObject once.
  */
-const derivedKeys = new Map<string, KeyObject>();
+const derivedKeys = new Map<string, Map<string, Map<string, KeyObject>>>();
 const MAX_DERIVED_KEYS = 256;
+let derivedKeyCount = 0;
 
-/** `hash(keySalt + secret)`, cached for string inputs (bytes inputs are hashed every time). */
+/**
+ * `hash(keySalt + secret)`, cached for string inputs (bytes inputs are hashed every time). Looked up by
+ * algorithm, then salt, then secret: the strings a request passes are the same objects every time, whose
+ * hashes V8 keeps, where one key string built from the three would be built and hashed on every call.
+ */
 function derivedKey(name: string, keySalt: BytesLike, secret: BytesLike): KeyObject | Buffer {
   const cacheable = typeof keySalt === 'string' && typeof secret === 'string';
-  const id = cacheable ? `${name}\u0000${keySalt.length}\u0000${keySalt}${secret}` : '';
-  const cached = cacheable ? derivedKeys.get(id) : undefined;
+  const bySecret = cacheable ? derivedKeys.get(name)?.get(keySalt) : undefined;
+  const cached = bySecret?.get(secret as string);
   if (cached !== undefined) return cached;
   const key = createHash(name).update(toBuffer(keySalt)).update(toBuffer(secret)).digest();
   if (!cacheable) return key;
   const keyObject = createSecretKey(key);
-  if (derivedKeys.size >= MAX_DERIVED_KEYS) derivedKeys.clear();
-  derivedKeys.set(id, keyObject);
+  if (derivedKeyCount >= MAX_DERIVED_KEYS) {
+    derivedKeys.clear();
+    derivedKeyCount = 0;
+  }
+  let bySalt = derivedKeys.get(name);
+  if (bySalt === undefined) {
+    bySalt = new Map();
+    derivedKeys.set(name, bySalt);
+  }
+  let secrets = bySalt.get(keySalt as string);
+  if (secrets === undefined) {
+    secrets = new Map();
+    bySalt.set(keySalt as string, secrets);
+  }
+  secrets.set(secret as string, keyObject);
+  derivedKeyCount++;
   return keyObject;
 }
 

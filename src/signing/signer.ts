@@ -75,6 +75,8 @@ export class Signer {
   readonly #fallbackKeys: readonly BytesLike[];
   readonly #sep: string;
   readonly #salt: string;
+  /** Django's `self.salt + "signer"`, the key salt of every signature. */
+  readonly #keySalt: string;
   readonly #algorithm: string;
 
   constructor(options: SignerOptions) {
@@ -93,6 +95,7 @@ export class Signer {
     this.#sep = sep;
     // Django: `salt or default`, so an empty salt also means the default.
     this.#salt = options.salt || (new.target as typeof Signer).defaultSalt;
+    this.#keySalt = `${this.#salt}signer`;
     this.#algorithm = options.algorithm || 'sha256';
     resolveAlgorithm(this.#algorithm);
   }
@@ -115,7 +118,7 @@ export class Signer {
   /** The base64url signature of `value` with `key` (Django: `key or self.key`). */
   signature(value: string, key?: BytesLike): string {
     const secret = key === undefined || key.length === 0 ? this.#key : key;
-    return b64Encode(saltedHmac(`${this.#salt}signer`, value, secret, this.#algorithm));
+    return b64Encode(saltedHmac(this.#keySalt, value, secret, this.#algorithm));
   }
 
   /** `value + sep + signature(value)`. */
@@ -132,7 +135,8 @@ export class Signer {
     if (at < 0) throw new BadSignature(`No "${this.#sep}" found in value`);
     const value = signed.slice(0, at);
     const sig = signed.slice(at + this.#sep.length);
-    for (const key of [this.#key, ...this.#fallbackKeys]) {
+    if (constantTimeCompare(sig, this.signature(value, this.#key))) return value;
+    for (const key of this.#fallbackKeys) {
       if (constantTimeCompare(sig, this.signature(value, key))) return value;
     }
     throw new BadSignature(`Signature "${sig}" does not match`);
