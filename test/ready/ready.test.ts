@@ -146,9 +146,9 @@ describe('manager.ready()', () => {
     expect(result.message).not.toContain(STORE_UNAVAILABLE_MESSAGE);
   });
 
-  // Open defect: the MariaDB store loads mysql2/promise and names that subpath as the package to install
-  // ("npm install mysql2/promise", which npm reads as a GitHub repository). Flip to it() once fixed.
-  it.fails('says from ready() that the mysql2 package is not installed', async () => {
+  // The MariaDB store loads mysql2/promise: the hint must name the package, not that subpath (npm reads
+  // "mysql2/promise" as a GitHub repository).
+  it('says from ready() that the mysql2 package is not installed', async () => {
     const result = await child(MYSQL, { hide: 'mysql2' });
     expect(result).toMatchObject({ ok: false, phase: 'ready', code: 'ERR_SESSION_CONFIG' });
     expect(result.message).toMatch(/npm install mysql2$/);
