@@ -26,64 +26,67 @@ function fakeCluster() {
   return { cluster, live, starts, finish: (error?: Error) => finish(error) };
 }
 
+/** A refresher over a fresh stand-in, on a clock the test moves with `advance`. */
+function started() {
+  const fake = fakeCluster();
+  let clock = 0;
+  const refresher = followFailovers(fake.cluster, () => clock);
+  const advance = (ms: number) => {
+    clock += ms;
+  };
+  return { ...fake, refresher, advance };
+}
+
 /** Let the refresh's promise callbacks run. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('followFailovers (Redis Cluster slot-map refresh)', () => {
   it('runs one refresh for a stampede of failures, from a master whose connection is up', async () => {
-    const fake = fakeCluster();
-    const refresher = followFailovers(fake.cluster, () => 0);
+    const { refresher, starts, live, finish } = started();
     for (let i = 0; i < 100; i++) refresher.refresh();
-    expect(fake.starts).toEqual([fake.live]);
-    fake.finish();
+    expect(starts).toEqual([live]);
+    finish();
     await refresher.stop();
   });
 
   it('waits the gap after a refresh before the next one', async () => {
-    const fake = fakeCluster();
-    let clock = 1_000_000;
-    const refresher = followFailovers(fake.cluster, () => clock);
+    const { refresher, starts, finish, advance } = started();
     refresher.refresh();
-    fake.finish();
+    finish();
     await settle();
-    clock += TOPOLOGY_REFRESH_GAP_MS - 1;
+    advance(TOPOLOGY_REFRESH_GAP_MS - 1);
     refresher.refresh();
-    expect(fake.starts).toHaveLength(1);
-    clock += 1;
+    expect(starts).toHaveLength(1);
+    advance(1);
     refresher.refresh();
-    expect(fake.starts).toHaveLength(2);
-    fake.finish();
+    expect(starts).toHaveLength(2);
+    finish();
     await refresher.stop();
   });
 
   it('survives a failed refresh and tries again after the gap', async () => {
-    const fake = fakeCluster();
-    let clock = 0;
-    const refresher = followFailovers(fake.cluster, () => clock);
+    const { refresher, starts, finish, advance } = started();
     refresher.refresh();
-    fake.finish(new Error('ROOT_NODES_UNAVAILABLE'));
+    finish(new Error('ROOT_NODES_UNAVAILABLE'));
     await settle();
-    clock += TOPOLOGY_REFRESH_GAP_MS;
+    advance(TOPOLOGY_REFRESH_GAP_MS);
     refresher.refresh();
-    expect(fake.starts).toHaveLength(2);
-    fake.finish();
+    expect(starts).toHaveLength(2);
+    finish();
     await refresher.stop();
   });
 
   it('starts from a master even when none is ready (node-redis then falls back to the seeds)', async () => {
-    const fake = fakeCluster();
-    fake.live.isReady = false;
-    const refresher = followFailovers(fake.cluster, () => 0);
+    const { refresher, starts, live, cluster, finish } = started();
+    live.isReady = false;
     refresher.refresh();
-    expect(fake.starts).toEqual([fake.cluster.masters[0]!.client]);
-    fake.finish();
+    expect(starts).toEqual([cluster.masters[0]!.client]);
+    finish();
     await refresher.stop();
   });
 
   it('stop() waits for the running refresh, and no refresh starts after it', async () => {
-    const fake = fakeCluster();
-    let clock = 0;
-    const refresher = followFailovers(fake.cluster, () => clock);
+    const { refresher, starts, finish, advance } = started();
     refresher.refresh();
     let stopped = false;
     const stopping = refresher.stop().then(() => {
@@ -91,11 +94,11 @@ describe('followFailovers (Redis Cluster slot-map refresh)', () => {
     });
     await settle();
     expect(stopped).toBe(false);
-    fake.finish();
+    finish();
     await stopping;
-    clock += TOPOLOGY_REFRESH_GAP_MS;
+    advance(TOPOLOGY_REFRESH_GAP_MS);
     refresher.refresh();
-    expect(fake.starts).toHaveLength(1);
+    expect(starts).toHaveLength(1);
   });
 
   it('does nothing on a client without the refresh (node-redis v4) or without masters', async () => {
