@@ -27,12 +27,19 @@ export function loadPeer<T>(name: string, store: string): T {
     return requireFromHere(name) as T;
   } catch (error) {
     if ((error as { code?: string }).code === 'MODULE_NOT_FOUND') {
-      throw new ConfigError(`The ${store} store needs the ${name} package: npm install ${name}`, {
+      const pkg = packageOf(name);
+      throw new ConfigError(`The ${store} store needs the ${pkg} package: npm install ${pkg}`, {
         cause: error,
       });
     }
     throw error;
   }
+}
+
+/** The npm package of a module specifier: `mysql2/promise` → `mysql2`, `@scope/pkg/sub` → `@scope/pkg`. */
+function packageOf(specifier: string): string {
+  const parts = specifier.split('/');
+  return parts.slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
 }
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');

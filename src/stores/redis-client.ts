@@ -1,7 +1,8 @@
 /**
  * The node-redis client behind the Redis stores, connected lazily on first use and tuned to fail fast:
  * during an outage a request gets {@link StoreUnavailable} within the store's timeout instead of
- * waiting in node-redis's offline queue.
+ * waiting in node-redis's offline queue. A cluster client also re-reads the slot map when a node's
+ * connection fails, so it follows a failover (see {@link followFailovers}).
  * @module
  */
 import type { Logger } from '../core/logger.js';
@@ -42,6 +43,7 @@ export function lazyNodeRedis(
   config: { store: string; timeoutMs: number; logger?: Logger | undefined },
 ): LazyRedisClient {
   let pending: Promise<NodeRedisClient> | null = null;
+  const refreshers = new WeakMap<NodeRedisClient, TopologyRefresher>();
 
   async function open(): Promise<NodeRedisClient> {
     const redis = loadPeer<NodeRedisModule>('redis', config.store);
@@ -85,9 +87,23 @@ export function lazyNodeRedis(
     client.on('node-error', onError);
     client.on('ready', onReady);
     client.on('node-ready', onReady);
+    const topology = target.kind === 'cluster' ? followFailovers(client) : null;
+    if (topology && !topology.supported) {
+      config.logger?.warn(
+        `${config.store}: this version of the redis package cannot re-read the slot map, so sessions of a failed-over master answer 503 until it returns; upgrade redis`,
+      );
+    }
+    // node-redis emits node-error on each failed reconnect of a node, so a dead master keeps asking
+    // for a refresh until its replica's promotion shows in the slot map.
+    if (topology) {
+      client.on('node-error', () => {
+        if (connected) topology.refresh();
+      });
+    }
     try {
       await withTimeout(config.store, config.timeoutMs, () => client.connect());
       connected = true;
+      if (topology) refreshers.set(client, topology);
       return client;
     } catch (error) {
       discard(client);
@@ -109,6 +125,12 @@ export function lazyNodeRedis(
       if (!current) return;
       const client = await current.catch(() => null);
       if (!client) return;
+      // A refresh still running would connect to the nodes it finds after the close: let it end
+      // first, but never wait longer than a command may take.
+      const topology = refreshers.get(client);
+      if (topology) {
+        await withTimeout(config.store, config.timeoutMs, () => topology.stop()).catch(() => {});
+      }
       try {
         await (client.close ?? client.quit)?.call(client);
       } catch {
@@ -125,4 +147,65 @@ function discard(client: NodeRedisClient): void {
   } catch {
     // Already closed.
   }
+}
+
+/** The part of node-redis's cluster client that re-reads the slot map (5.12 has it; v4 keeps it private). */
+interface ClusterInternals {
+  readonly masters?: ReadonlyArray<{ client?: { isReady?: boolean } }>;
+  readonly _slots?: { rediscover?(startWith: unknown): Promise<void> };
+}
+
+/** Least time between two slot-map refreshes of one cluster client. */
+export const TOPOLOGY_REFRESH_GAP_MS = 1000;
+
+/** Refreshes a cluster client's slot map on demand (see {@link followFailovers}). */
+export interface TopologyRefresher {
+  /** Whether this node-redis release lets the store re-read the slot map (if not, `refresh()` does nothing). */
+  readonly supported: boolean;
+  /** Start a refresh, unless one is running or the last one ended less than the gap ago. */
+  refresh(): void;
+  /** No refresh starts any more; resolves once a running one has ended. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Let a node-redis cluster client follow a failover. node-redis re-reads the slot map only when a node
+ * answers MOVED or ASK, which a dead master never does: its client keeps reconnecting to the dead
+ * address and, with the offline queue disabled, each command for its slots fails at once, even after
+ * its replica's promotion. `refresh()` runs node-redis's own slot-map refresh (the one it runs on
+ * MOVED, which drops the dead node and connects to the new master), one at a time and at most one per
+ * {@link TOPOLOGY_REFRESH_GAP_MS}, so a stampede of failures costs one refresh. It starts from a master
+ * whose connection is up (node-redis falls back to the seed nodes). With a node-redis release that keeps
+ * that refresh private (v4), `refresh()` does nothing.
+ * @param cluster A node-redis cluster client (connected or not yet).
+ * @param now The clock the gap is measured on.
+ */
+export function followFailovers(cluster: object, now: () => number = Date.now): TopologyRefresher {
+  const internals = cluster as ClusterInternals;
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  let notBefore = 0;
+  const slots = internals._slots;
+  const rediscover = typeof slots?.rediscover === 'function' ? slots.rediscover.bind(slots) : null;
+  const supported = rediscover !== null;
+  return {
+    supported,
+    refresh() {
+      if (!rediscover || stopped || running || now() < notBefore) return;
+      const masters = internals.masters ?? [];
+      const start = (masters.find((master) => master.client?.isReady) ?? masters[0])?.client;
+      if (!start) return;
+      running = rediscover(start)
+        // A failed refresh was reported as an `error` event; the next node failure tries again.
+        .catch(() => {})
+        .finally(() => {
+          running = null;
+          notBefore = now() + TOPOLOGY_REFRESH_GAP_MS;
+        });
+    },
+    async stop() {
+      stopped = true;
+      await running;
+    },
+  };
 }

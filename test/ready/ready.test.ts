@@ -45,18 +45,33 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Run the ready child (test/ready/fixtures/ready-child.ts) with `node`, hiding `hide`. */
-async function child(store: string, options: { node?: string; hide?: string } = {}) {
-  const args = ['--require', './test/ready/fixtures/hide-package.cjs', '--import', 'tsx'];
+/**
+ * Run the ready child (test/ready/fixtures/ready-child.ts) with `node`, hiding the packages in `hide`
+ * and failing to load native addons whose path contains `failAddon`.
+ */
+async function child(store: string, options: { node?: string; hide?: string; failAddon?: string } = {}) {
+  const preload = ['hide-package.cjs', 'fail-addon.cjs'].flatMap((file) => [
+    '--require',
+    `./test/ready/fixtures/${file}`,
+  ]);
   const { stdout } = await run(
     options.node ?? process.execPath,
-    [...args, 'test/ready/fixtures/ready-child.ts', store],
+    [...preload, '--import', 'tsx', 'test/ready/fixtures/ready-child.ts', store],
     {
-      env: { ...process.env, SESSIONKIT_HIDE: options.hide ?? '' },
+      env: {
+        ...process.env,
+        SESSIONKIT_HIDE: options.hide ?? '',
+        SESSIONKIT_FAIL_ADDON: options.failAddon ?? '',
+      },
       timeout: 60_000,
     },
   );
-  return JSON.parse(stdout.trim().split('\n').pop()!) as { ok: boolean; code?: string; message?: string };
+  return JSON.parse(stdout.trim().split('\n').pop()!) as {
+    ok: boolean;
+    phase?: string;
+    code?: string;
+    message?: string;
+  };
 }
 
 describe('manager.ready()', () => {
@@ -117,18 +132,35 @@ describe('manager.ready()', () => {
     expect(error.message).not.toContain('S3CRETPW');
   });
 
-  it('says the redis package is not installed and how to install it', async () => {
-    const result = await child('redis://127.0.0.1:6379', { hide: 'redis' });
-    expect(result).toMatchObject({ ok: false, code: 'ERR_SESSION_CONFIG' });
-    expect(result.message).toContain('npm install redis');
+  // Construction only checks the URL; the package is imported by ready() (or the first request), so
+  // the mistake is the same ConfigError at the same moment for every store.
+  it.each([
+    ['redis', 'redis://127.0.0.1:6379'],
+    ['pg', PG],
+    ['memjs', 'memcached://127.0.0.1:11211'],
+    ['better-sqlite3', `sqlite:${join(dir, 'no-package.sqlite3')}`],
+  ])('says from ready(), not at construction, that the %s package is not installed', async (name, store) => {
+    const result = await child(store, { hide: name });
+    expect(result).toMatchObject({ ok: false, phase: 'ready', code: 'ERR_SESSION_CONFIG' });
+    expect(result.message).toContain(`npm install ${name}`);
+    expect(result.message).not.toContain(STORE_UNAVAILABLE_MESSAGE);
   });
 
-  // On this branch a missing pg still throws at construction (the store opens its pool there); with the
-  // lazily resolved store it surfaces from ready(). Either way: a ConfigError naming the install.
-  it('says the pg package is not installed', async () => {
-    const result = await child(PG, { hide: 'pg' });
-    expect(result).toMatchObject({ ok: false, code: 'ERR_SESSION_CONFIG' });
-    expect(result.message).toContain('npm install pg');
+  // The MariaDB store loads mysql2/promise: the hint must name the package, not that subpath (npm reads
+  // "mysql2/promise" as a GitHub repository).
+  it('says from ready() that the mysql2 package is not installed', async () => {
+    const result = await child(MYSQL, { hide: 'mysql2' });
+    expect(result).toMatchObject({ ok: false, phase: 'ready', code: 'ERR_SESSION_CONFIG' });
+    expect(result.message).toMatch(/npm install mysql2$/);
+  });
+
+  it('says the better-sqlite3 addon does not load on this Node and how to rebuild it (load failure simulated)', async () => {
+    const result = await child(`sqlite:${join(dir, 'abi-simulated.sqlite3')}`, {
+      failAddon: 'better_sqlite3',
+    });
+    expect(result).toMatchObject({ ok: false, phase: 'ready', code: 'ERR_SESSION_CONFIG' });
+    expect(result.message).toContain(`does not load on this Node.js (${process.version})`);
+    expect(result.message).toContain('npm rebuild better-sqlite3');
   });
 
   it.runIf(process.versions.node.split('.')[0] === '20')(

@@ -8,6 +8,7 @@ import type { SessionStore } from '../../src/stores/types.js';
 import { ensureMemcached } from './memcached.js';
 import { skipWithout } from './probe.js';
 import { CLUSTER_PORTS, ensureRedisCluster } from './redis-cluster.js';
+import type { TestStoreOptions } from './sql-stores.js';
 
 /** What a per-store suite needs: whether to skip, and how to make its store. */
 export interface CacheTestStore {
@@ -16,7 +17,11 @@ export interface CacheTestStore {
 }
 
 /** A memcached store on the test pool, under `prefix`; `what` names the suite in the skip message. */
-export async function memcachedTestStore(prefix: string, what: string): Promise<CacheTestStore> {
+export async function memcachedTestStore(
+  prefix: string,
+  what: string,
+  options: TestStoreOptions = {},
+): Promise<CacheTestStore> {
   let servers: string[] = [];
   const problem = await ensureMemcached().then(
     (pool) => {
@@ -25,11 +30,18 @@ export async function memcachedTestStore(prefix: string, what: string): Promise<
     },
     (error: unknown) => (error as Error).message,
   );
-  return { skip: skipWithout(what, problem), createStore: () => createMemcachedStore({ servers, prefix }) };
+  return {
+    skip: skipWithout(what, problem),
+    createStore: () => createMemcachedStore({ servers, prefix, ...options }),
+  };
 }
 
 /** A Redis Cluster store on the test cluster, under `prefix`; `what` names the suite in the skip message. */
-export async function redisClusterTestStore(prefix: string, what: string): Promise<CacheTestStore> {
+export async function redisClusterTestStore(
+  prefix: string,
+  what: string,
+  options: TestStoreOptions = {},
+): Promise<CacheTestStore> {
   let nodes: string[] = [];
   const problem = await ensureRedisCluster().then(
     (seeds) => {
@@ -39,5 +51,8 @@ export async function redisClusterTestStore(prefix: string, what: string): Promi
     (error: unknown) =>
       `cannot start a Redis Cluster on ports ${CLUSTER_PORTS.join(', ')}: ${(error as Error).message}`,
   );
-  return { skip: skipWithout(what, problem), createStore: () => createRedisClusterStore({ nodes, prefix }) };
+  return {
+    skip: skipWithout(what, problem),
+    createStore: () => createRedisClusterStore({ nodes, prefix, ...options }),
+  };
 }

@@ -12,6 +12,11 @@ import { listens, skipWithout } from './probe.js';
 const POSTGRES_URL = process.env.SESSIONKIT_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const MYSQL_URL = process.env.SESSIONKIT_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 
+/** Store options a suite may set: a longer timeout for a loaded machine (the soak). */
+export interface TestStoreOptions {
+  timeoutMs?: number;
+}
+
 /** What a per-store suite needs: whether to skip, and how to make and remove its store. */
 export interface SqlTestStore {
   skip: boolean;
@@ -20,11 +25,15 @@ export interface SqlTestStore {
 }
 
 /** A PostgreSQL store on `table`; `what` names the suite in the skip message. */
-export async function postgresTestStore(table: string, what: string): Promise<SqlTestStore> {
+export async function postgresTestStore(
+  table: string,
+  what: string,
+  options: TestStoreOptions = {},
+): Promise<SqlTestStore> {
   return {
     skip: skipWithout(what, (await listens(5432)) ? null : 'nothing listens on 127.0.0.1:5432'),
     async createStore() {
-      const store = createPostgresStore({ url: POSTGRES_URL, table });
+      const store = createPostgresStore({ url: POSTGRES_URL, table, ...options });
       await store.createTable?.();
       return store;
     },
@@ -39,11 +48,15 @@ export async function postgresTestStore(table: string, what: string): Promise<Sq
 }
 
 /** A MariaDB/MySQL store on `table`; `what` names the suite in the skip message. */
-export async function mysqlTestStore(table: string, what: string): Promise<SqlTestStore> {
+export async function mysqlTestStore(
+  table: string,
+  what: string,
+  options: TestStoreOptions = {},
+): Promise<SqlTestStore> {
   return {
     skip: skipWithout(what, (await listens(3306)) ? null : 'nothing listens on 127.0.0.1:3306'),
     async createStore() {
-      const store = createMysqlStore({ url: MYSQL_URL, table });
+      const store = createMysqlStore({ url: MYSQL_URL, table, ...options });
       await store.createTable?.();
       return store;
     },

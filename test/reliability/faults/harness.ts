@@ -8,13 +8,14 @@
  * is a lost or emptied session; it is a mismatch unless the phase allows a fresh start (the store lost
  * its data, e.g. a restarted in-memory server) and the answer came with a new session key.
  */
-import { Agent, createServer, request } from 'node:http';
+import { Agent, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
 import { session } from '../../../src/adapters/node.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import type { SessionStore } from '../../../src/stores/types.js';
 import { SECRET } from '../../helpers.js';
+import { type Answer, get, jarValue } from '../http-get.js';
 
 /** How long a request may take before the harness counts it as a hang (far above any store timeout). */
 export const HANG_MS = 15_000;
@@ -54,39 +55,8 @@ export async function startApp(store: string | SessionStore): Promise<FaultApp> 
 /** One keep-alive agent per app, by URL. */
 const agents = new Map<string, Agent>();
 
-interface Answer {
-  status: number;
-  body: string;
-  setCookie: string | undefined;
-  ms: number;
-}
-
-function get(url: string, cookie: string): Promise<Answer> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      { agent: agents.get(url), headers: cookie ? { cookie } : {}, timeout: HANG_MS },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            body,
-            setCookie: res.headers['set-cookie']?.[0],
-            ms: performance.now() - started,
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${HANG_MS} ms`)));
-    req.on('error', reject);
-    req.end();
-  });
-}
+const getAnswer = (url: string, cookie: string): Promise<Answer> =>
+  get(url, { agent: agents.get(url), cookie, timeoutMs: HANG_MS });
 
 /** What a phase of the run saw, over all users. */
 export interface PhaseFigures {
@@ -136,7 +106,7 @@ export class User {
     figures.requests++;
     let answer: Answer;
     try {
-      answer = await get(url, this.cookie);
+      answer = await getAnswer(url, this.cookie);
     } catch {
       figures.errors++;
       return 0;
@@ -144,7 +114,7 @@ export class User {
     figures.statuses[answer.status] = (figures.statuses[answer.status] ?? 0) + 1;
     figures.maxMs = Math.max(figures.maxMs, answer.ms);
     const before = this.key;
-    if (answer.setCookie) this.cookie = answer.setCookie.split(';')[0]!;
+    if (answer.setCookie) this.cookie = jarValue(answer.setCookie);
     if (answer.status === 503) {
       this.failed++;
       this.pendingFailures++;
