@@ -507,10 +507,15 @@ describe('req.session', () => {
 
   it('serializes each cookie with its own attributes, one after another', () => {
     const a = new Cookie({ maxAge: 60_000, domain: 'a.example', sameSite: 'lax' }, false);
-    const b = new Cookie({ maxAge: 60_000, domain: 'b.example', sameSite: 'strict', priority: 'high' }, false);
+    const b = new Cookie(
+      { maxAge: 60_000, domain: 'b.example', sameSite: 'strict', priority: 'high' },
+      false,
+    );
     for (let i = 0; i < 2; i++) {
       expect(a.serialize('sid', 'one')).toMatch(/^sid=one; Domain=a\.example; expires=.*; SameSite=Lax$/);
-      expect(b.serialize('sid', 'two')).toMatch(/^sid=two; Domain=b\.example; .*SameSite=Strict; Priority=High$/);
+      expect(b.serialize('sid', 'two')).toMatch(
+        /^sid=two; Domain=b\.example; .*SameSite=Strict; Priority=High$/,
+      );
       expect(b.serialize('other', 'x y')).toMatch(/^other="x y"; Domain=b\.example; /);
     }
     a.secure = true;
