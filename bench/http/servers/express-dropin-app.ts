@@ -3,9 +3,9 @@
  * only in the store): the express-session server's routes and options, with the import changed.
  * @module
  */
-import express from 'express';
+import express, { type Express } from 'express';
 import { createClient } from 'redis';
-import session from '../../../src/express-session/index.js';
+import session, { type SessionMiddleware } from '../../../src/express-session/index.js';
 import { createRedisStore } from '../../../src/stores/redis.js';
 import type { AnyStore, DataFormat } from '../../../src/stores/types.js';
 import {
@@ -23,8 +23,8 @@ declare module '../../../src/express-session/index.js' {
   }
 }
 
-/** Start the server on `store`; `cleanUp` runs at stop. */
-export function startDropin(store: AnyStore, cleanUp: () => Promise<void> = async () => {}): void {
+/** The app on `store` (also run without sockets by `in-process.ts`). */
+export function dropinApp(store: AnyStore): { app: Express; middleware: SessionMiddleware } {
   const middleware = session({
     store,
     secret: SESSIONKIT_SECRET,
@@ -41,6 +41,12 @@ export function startDropin(store: AnyStore, cleanUp: () => Promise<void> = asyn
   });
   app.get('/read', (req, res) => void res.send(String(counterOf(req.session.counter))));
   app.get('/untouched', (_req, res) => void res.send(UNTOUCHED_BODY));
+  return { app, middleware };
+}
+
+/** Start the server on `store`; `cleanUp` runs at stop. */
+export function startDropin(store: AnyStore, cleanUp: () => Promise<void> = async () => {}): void {
+  const { app, middleware } = dropinApp(store);
   const server = app.listen(portFromEnv(), '127.0.0.1', () =>
     announce(server, async () => {
       await cleanUp();
