@@ -113,8 +113,11 @@ function touchRecordOf(context: SessionContext, session: Session, conditional: b
 
 const missing = () => new UpdateError('The session no longer exists; it was deleted while this request ran.');
 
-/** After a store's create/update: mark the session saved, or throw what Django raises. */
-async function settle(
+/**
+ * After a store's create/update: mark the session saved, or throw what Django raises. Answers the
+ * user-session index's write to await, if there is one (most managers have none: no promise then).
+ */
+function settle(
   context: SessionContext,
   session: Session,
   record: SessionRecord,
@@ -122,7 +125,7 @@ async function settle(
   tracked: boolean,
   mustCreate: boolean,
   ok: boolean,
-): Promise<void> {
+): Promise<void> | undefined {
   if (!ok) {
     if (mustCreate) throw new CreateError('A session with the new key already exists.');
     throw missing();
@@ -133,8 +136,7 @@ async function settle(
   // The next save of this request compares against what it wrote.
   if (tracked) internals.noteStored(session, written, { data: record.data });
   internals.markSaved(session);
-  // Without user-session indexing there is nothing to wait for.
-  if (indexed !== undefined) await indexed;
+  return indexed;
 }
 
 /** Persistence for server-side stores. */

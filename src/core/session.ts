@@ -104,8 +104,11 @@ export interface SessionInternals {
   noteLoaded(session: Session, expiresAt: number | null): void;
   /** Forget the pending change set after a successful save. */
   markSaved(session: Session): void;
-  /** Data for saving: Django's `_get_session(no_load=must_create)`. */
-  dataForSave(session: Session, mustCreate: boolean): Promise<SessionData>;
+  /**
+   * Data for saving: Django's `_get_session(no_load=must_create)`. The cached data itself once loaded
+   * (the caller awaits either: a save of loaded data then costs no extra promise).
+   */
+  dataForSave(session: Session, mustCreate: boolean): SessionData | Promise<SessionData>;
 }
 
 // Assigned once, by Session's static block (the only code that can reach its private fields).
@@ -247,7 +250,7 @@ export class Session<Data extends object = SessionData> {
         session.#deleted = null;
         session.#cleared = false;
       },
-      dataForSave: async (session, mustCreate) => session.#data(mustCreate),
+      dataForSave: (session, mustCreate) => session.#data(mustCreate),
     };
   }
 
@@ -268,17 +271,26 @@ export class Session<Data extends object = SessionData> {
   }
 
   /** @internal Extend the expiry without rewriting the data; resolves whether it was extended. */
-  async touchNow(): Promise<boolean> {
-    return (this.#persist ?? (await this.#resolvePersistence())).touch(
-      this as Session,
-      this.#storeExpiry === null,
-    );
+  touchNow(): Promise<boolean> {
+    return this.#withPersistence((p) => p.touch(this as Session, this.#storeExpiry === null));
   }
 
-  /** The persistence of this session's store, once the store (possibly still resolving) is known. */
-  async #resolvePersistence(): Promise<Persistence> {
-    this.#persist ??= persistenceFor(this.#context, await this.#context.store);
-    return this.#persist;
+  /**
+   * Run `use` with the persistence of this session's store. Waits only while the manager's store is
+   * still resolving (a store URL whose client is being loaded): every request opens a new session, so
+   * the common case must not cost a promise hop.
+   */
+  #withPersistence<T>(use: (persistence: Persistence) => Promise<T>): Promise<T> {
+    if (this.#persist !== null) return use(this.#persist);
+    const store = this.#context.store;
+    if (store instanceof Promise) {
+      return store.then((resolved) => {
+        this.#persist ??= persistenceFor(this.#context, resolved);
+        return use(this.#persist);
+      });
+    }
+    this.#persist = persistenceFor(this.#context, store);
+    return use(this.#persist);
   }
 
   /**
@@ -292,20 +304,23 @@ export class Session<Data extends object = SessionData> {
       this.#cache = {};
       return this.#cache;
     }
-    this.#loading ??= this.#loadNow()
-      .then((data) => {
+    this.#loading ??= this.#loadNow().then(
+      (data) => {
+        this.#loading = null;
         this.#cache ??= data;
         return this.#cache;
-      })
-      .finally(() => {
+      },
+      (error: unknown) => {
         this.#loading = null;
-      });
+        throw error;
+      },
+    );
     return this.#loading;
   }
 
   /** The stored data for the current key. */
-  async #loadNow(): Promise<SessionData> {
-    return (this.#persist ?? (await this.#resolvePersistence())).load(this as Session);
+  #loadNow(): Promise<SessionData> {
+    return this.#withPersistence((p) => p.load(this as Session));
   }
 
   #noteSet(key: string): void {
@@ -535,23 +550,23 @@ export class Session<Data extends object = SessionData> {
 
   /** Whether a session is stored under `key` (always `false` for signed cookies). */
   async exists(key: string): Promise<boolean> {
-    return (this.#persist ?? (await this.#resolvePersistence())).exists(this as Session, key);
+    return this.#withPersistence((p) => p.exists(this as Session, key));
   }
 
   /** Persist the session. Without a key, creates one. A vanished record throws {@link UpdateError}. */
   async save(options: SaveOptions = {}): Promise<void> {
-    const persistence = this.#persist ?? (await this.#resolvePersistence());
-    await persistence.save(this as Session, options.mustCreate ?? false);
+    const mustCreate = options.mustCreate ?? false;
+    await this.#withPersistence((p) => p.save(this as Session, mustCreate));
   }
 
   /** Create a new, empty record under a fresh key (Django's `create`); marks the session modified. */
   async create(): Promise<void> {
-    await (this.#persist ?? (await this.#resolvePersistence())).create(this as Session);
+    await this.#withPersistence((p) => p.create(this as Session));
   }
 
   /** Delete the stored record of `key` (default: this session's key). Django's `delete(session_key)`. */
   async destroy(key?: string | null): Promise<void> {
-    await (this.#persist ?? (await this.#resolvePersistence())).destroy(this as Session, key ?? null);
+    await this.#withPersistence((p) => p.destroy(this as Session, key ?? null));
   }
 
   /** Empty the session and delete its record; the next save mints a new key (use on logout). */
@@ -563,7 +578,8 @@ export class Session<Data extends object = SessionData> {
 
   /** Move the data to a new key and delete the old record (use on login, against session fixation). */
   async cycleKey(): Promise<void> {
-    await (this.#persist ?? (await this.#resolvePersistence())).cycleKey(this as Session, await this.#data());
+    const data = await this.#data();
+    await this.#withPersistence((p) => p.cycleKey(this as Session, data));
   }
 
   // ---- lock ------------------------------------------------------------------------------------------------
