@@ -8,7 +8,6 @@ import { ConfigError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { Persistence } from './persistence.js';
 import type { Session, SessionContext } from './session.js';
-import { isThenable } from './thenable.js';
 
 /** The kinds of {@link SessionEvent}. */
 export type SessionEventType = 'load' | 'save' | 'create' | 'delete' | 'conflict' | 'error' | 'tampered';
@@ -83,26 +82,19 @@ const errorCode = (error: unknown): string => {
   return typeof code === 'string' ? code : 'ERR_UNKNOWN';
 };
 
-/**
- * `persistence` reporting each operation to `emit`. Synchronous answers stay synchronous (the core's
- * fast paths rely on it).
- */
+/** `persistence` reporting each operation to `emit`. */
 export function instrument(persistence: Persistence, store: string, emit: Emit): Persistence {
   /** Run `fn`, then emit the event `done` describes, or an `error` event. */
-  function timed<T>(
+  async function timed<T>(
     operation: SessionOperation,
-    fn: () => T | Promise<T>,
+    fn: () => Promise<T>,
     done: (value: T) => { type: SessionEventType; outcome: string } | null,
-  ): T | Promise<T> {
+  ): Promise<T> {
     const start = performance.now();
-    const finish = (value: T): T => {
-      const event = done(value);
-      if (event !== null) {
-        emit({ type: event.type, store, durationMs: performance.now() - start, outcome: event.outcome });
-      }
-      return value;
-    };
-    const fail = (error: unknown): never => {
+    let value: T;
+    try {
+      value = await fn();
+    } catch (error) {
       emit({
         type: 'error',
         store,
@@ -111,14 +103,12 @@ export function instrument(persistence: Persistence, store: string, emit: Emit):
         operation,
       });
       throw error;
-    };
-    let result: T | Promise<T>;
-    try {
-      result = fn();
-    } catch (error) {
-      return fail(error);
     }
-    return isThenable(result) ? Promise.resolve(result).then(finish, fail) : finish(result as T);
+    const event = done(value);
+    if (event !== null) {
+      emit({ type: event.type, store, durationMs: performance.now() - start, outcome: event.outcome });
+    }
+    return value;
   }
 
   const saveType = (session: Session, mustCreate: boolean) =>
@@ -138,6 +128,7 @@ export function instrument(persistence: Persistence, store: string, emit: Emit):
       );
     },
     exists: (session, key) => persistence.exists(session, key),
+    touch: (session, conditional) => persistence.touch(session, conditional),
     save(session, mustCreate) {
       const type = saveType(session, mustCreate);
       return timed(
@@ -173,5 +164,5 @@ export function instrument(persistence: Persistence, store: string, emit: Emit):
         }),
       );
     },
-  } as Persistence;
+  };
 }

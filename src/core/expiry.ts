@@ -118,3 +118,25 @@ export function computeExpiryDate(expiry: unknown, modificationMs: number, cooki
   const seconds = typeof expiry === 'number' && expiry !== 0 ? expiry : cookieAge;
   return new Date(modificationMs + seconds * 1000);
 }
+
+/**
+ * Django's `get_expire_at_browser_close`: a custom expiry of `0` makes a browser-session cookie, any
+ * other custom expiry does not; without one (absent or `null`), the `expireAtBrowserClose` setting decides.
+ */
+export function expiresAtBrowserClose(expiry: unknown, expireAtBrowserCloseSetting: boolean): boolean {
+  if (expiry === undefined || expiry === null) return expireAtBrowserCloseSetting;
+  return expiry === 0;
+}
+
+/**
+ * The session cookie's `Max-Age` for a session whose custom expiry is `expiry` (whole seconds from
+ * `nowMs`), or `null` for a browser-session cookie, which carries neither `Max-Age` nor `expires`.
+ */
+export function cookieMaxAge(
+  expiry: unknown,
+  nowMs: number,
+  settings: { readonly cookieAge: number; readonly expireAtBrowserClose: boolean },
+): number | null {
+  if (expiresAtBrowserClose(expiry, settings.expireAtBrowserClose)) return null;
+  return Math.trunc(computeExpiryAge(expiry, nowMs, settings.cookieAge));
+}

@@ -10,7 +10,6 @@ import type {
   AnyStore,
   CookieStore,
   ExpectedRecord,
-  ReplaceOutcome,
   SessionRecord,
   SessionStore,
   StoredSession,
@@ -30,19 +29,16 @@ import { emitterOf, instrument } from './events.js';
 import { computeExpiryAge, computeExpiryDate, EXPIRY_KEY } from './expiry.js';
 import { generateSessionKey } from './keys.js';
 import { applyChanges, backoff, MAX_SAVE_ATTEMPTS, ownChanges, SaveConflict } from './merge.js';
-import { type Session, type SessionContext, touchAge } from './session.js';
-import { isThenable } from './thenable.js';
+import { type Session, type SessionContext, sessionInternals, touchAge } from './session.js';
 
 /**
  * The storage half of sessions, chosen by the kind of store. One per context and store, shared by
  * all its sessions (each call names the session), so opening a session allocates none of it.
  */
 export interface Persistence {
-  /** Synchronous when the store answers synchronously. */
-  load(session: Session): SessionData | Promise<SessionData>;
+  load(session: Session): Promise<SessionData>;
   exists(session: Session, key: string): Promise<boolean>;
-  /** Synchronous (and may throw) when the store answers synchronously. */
-  save(session: Session, mustCreate: boolean): void | Promise<void>;
+  save(session: Session, mustCreate: boolean): Promise<void>;
   create(session: Session): Promise<void>;
   destroy(session: Session, key: string | null): Promise<void>;
   cycleKey(session: Session, data: SessionData): Promise<void>;
@@ -51,7 +47,7 @@ export interface Persistence {
    * it was extended. `conditional`: the store's load did not say when the session expires, so the store
    * is asked to skip a touch that is not due yet.
    */
-  touch(session: Session, conditional: boolean): boolean | Promise<boolean>;
+  touch(session: Session, conditional: boolean): Promise<boolean>;
 }
 
 const shared = new WeakMap<SessionContext, { store: AnyStore; persistence: Persistence }>();
@@ -107,7 +103,7 @@ function loadedExpiry(stored: StoredSession, data: SessionData, cookieAge: numbe
 function touchRecordOf(context: SessionContext, session: Session, conditional: boolean): TouchRecord | null {
   const { settings } = context;
   const key = session.sessionKey;
-  const age = touchAge(session.peek(), settings.cookieAge);
+  const age = touchAge(sessionInternals().peek(session), settings.cookieAge);
   if (key === null || age === null || age <= 0) return null;
   const now = settings.now();
   const record: TouchRecord = { key, expireDate: new Date(now + age * 1000), maxAge: age };
@@ -117,7 +113,10 @@ function touchRecordOf(context: SessionContext, session: Session, conditional: b
 
 const missing = () => new UpdateError('The session no longer exists; it was deleted while this request ran.');
 
-/** After a store's create/update: mark the session saved, or throw what Django raises. */
+/**
+ * After a store's create/update: mark the session saved, or throw what Django raises. Answers the
+ * user-session index's write to await, if there is one (most managers have none: no promise then).
+ */
 function settle(
   context: SessionContext,
   session: Session,
@@ -126,51 +125,30 @@ function settle(
   tracked: boolean,
   mustCreate: boolean,
   ok: boolean,
-): void | Promise<void> {
+): Promise<void> | undefined {
   if (!ok) {
     if (mustCreate) throw new CreateError('A session with the new key already exists.');
     throw missing();
   }
   // user-sessions: index the user of what was written, before markSaved() forgets the session's changes.
   const indexed = indexAfterWrite(context, session, record.key, written, mustCreate);
+  const internals = sessionInternals();
   // The next save of this request compares against what it wrote.
-  if (tracked) session.noteStored(written, { data: record.data });
-  session.markSaved();
+  if (tracked) internals.noteStored(session, written, { data: record.data });
+  internals.markSaved(session);
   return indexed;
 }
 
 /** Persistence for server-side stores. */
 export function serverSession(context: SessionContext, store: SessionStore): Persistence {
   const { settings, codec } = context;
+  const internals = sessionInternals();
   const emit = emitterOf(context);
   // Merge on save needs the store's compare-and-swap; without it (or when opted out) saves overwrite.
   const replace =
     context.concurrency !== 'last-write-wins' && store.replace !== undefined
       ? store.replace.bind(store)
       : null;
-
-  /** The data of what `store.load` found (`null`: nothing under the key). */
-  const loaded = (
-    session: Session,
-    key: string,
-    stored: StoredSession | null,
-    now: number,
-  ): SessionData | Promise<SessionData> => {
-    if (stored === null) {
-      session.setKey(null);
-      return {};
-    }
-    const data = decodeStored(stored);
-    if (stored.expireDate === undefined && isStoredSessionExpired(stored, data, now, settings.cookieAge)) {
-      return Promise.resolve(store.delete(key)).then(() => {
-        session.setKey(null);
-        return {};
-      });
-    }
-    if (replace !== null) session.noteStored(data, { data: stored.data, version: stored.version });
-    session.noteLoaded(loadedExpiry(stored, data, settings.cookieAge));
-    return data;
-  };
 
   // An empty file is Django's file-store placeholder for a session being created: no data yet.
   const decodeStored = (stored: StoredSession): SessionData => {
@@ -224,7 +202,7 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
         throw missing();
       }
       data = applyChanges(newer, own);
-      session.replaceCache(data);
+      internals.replaceCache(session, data);
       const record = recordOf(key, data);
       const outcome = await replace!(record, { data: stored.data, version: stored.version });
       if (outcome === 'ok') {
@@ -240,23 +218,6 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
     );
   };
 
-  /** The first compare-and-swap's outcome: saved, or on to {@link merge}. */
-  const settleReplace = (
-    session: Session,
-    record: SessionRecord,
-    data: SessionData,
-    loaded: ExpectedRecord,
-    outcome: ReplaceOutcome,
-  ): void | Promise<void> => {
-    if (outcome === 'ok') {
-      noteWritten(record.key, record);
-      return settle(context, session, record, data, true, false, true);
-    }
-    if (outcome === 'missing') throw missing();
-    conflict();
-    return merge(session, record.key, data, loaded);
-  };
-
   /**
    * Saves of a session key in flight in this process. A save waits for the one before it, so requests
    * of this process never race each other's compare-and-swap: a save that follows another one loses its
@@ -268,13 +229,13 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
 
   /** Register `pending` as the latest save of `key` in flight, until it settles. */
   const queue = (key: string, pending: Promise<void>): Promise<void> => {
-    const settled = pending.catch(() => {});
-    saving.set(key, settled);
-    void settled.then(() => {
+    const forget = (): void => {
       if (saving.get(key) !== settled) return;
       saving.delete(key);
       lastWritten.delete(key);
-    });
+    };
+    const settled: Promise<void> = pending.then(forget, forget);
+    saving.set(key, settled);
     return pending;
   };
 
@@ -283,47 +244,39 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
     if (saving.has(key)) lastWritten.set(key, record.data);
   };
 
-  /**
-   * One compare-and-swap of `data` against `loaded` (then merges on a conflict); synchronous when the
-   * store answers synchronously. `register`: record it as the key's save in flight (unless the caller
-   * already queued it).
-   */
-  const compareAndSwap = (
+  /** One compare-and-swap of `data` against `loaded`, then a merge when it lost. */
+  const compareAndSwap = async (
     session: Session,
     key: string,
     data: SessionData,
     loaded: ExpectedRecord,
-    register: boolean,
-  ): void | Promise<void> => {
+  ): Promise<void> => {
     const record = recordOf(key, data);
-    const outcome = replace!(record, loaded);
-    if (!isThenable(outcome)) {
-      // A synchronous store settles at once, unless the compare-and-swap lost: the merge that follows
-      // is queued like any save in flight.
-      const settled = settleReplace(session, record, data, loaded, outcome);
-      return register && settled instanceof Promise ? queue(key, settled) : settled;
+    const outcome = await replace!(record, loaded);
+    if (outcome === 'ok') {
+      noteWritten(key, record);
+      return settle(context, session, record, data, true, false, true);
     }
-    const pending = Promise.resolve(outcome).then((answer) =>
-      settleReplace(session, record, data, loaded, answer),
-    );
-    return register ? queue(key, pending) : pending;
+    if (outcome === 'missing') throw missing();
+    conflict();
+    return merge(session, key, data, loaded);
   };
 
   /**
    * Write `data` under `key`: an atomic create or update, as Django's `save(must_create)`. With merge on,
    * an update of data loaded from the store is a compare-and-swap against what was loaded.
    */
-  const write = (
+  const write = async (
     session: Session,
     key: string,
     data: SessionData,
     mustCreate: boolean,
-  ): void | Promise<void> => {
+  ): Promise<void> => {
     store.validateKey?.(key);
-    const loaded = mustCreate || replace === null ? undefined : session.storedAs(data);
+    const loaded = mustCreate || replace === null ? undefined : internals.storedAs(session, data);
     if (loaded !== undefined) {
       const previous = saving.get(key);
-      if (previous === undefined) return compareAndSwap(session, key, data, loaded, true);
+      if (previous === undefined) return queue(key, compareAndSwap(session, key, data, loaded));
       return queue(
         key,
         previous.then(() => {
@@ -331,38 +284,43 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
           // so it merges at once onto what that save wrote.
           const last = lastWritten.get(key);
           return last === undefined || last === loaded.data
-            ? compareAndSwap(session, key, data, loaded, false)
+            ? compareAndSwap(session, key, data, loaded)
             : merge(session, key, data, loaded, { data: last });
         }),
       );
     }
     const record = recordOf(key, data);
-    const written = mustCreate ? store.create(record) : store.update(record);
-    // A store's pending answer may be any thenable: normalized to a native promise here, the core's
-    // own sync/async checks (`instanceof Promise`) can rely on it.
-    return isThenable(written)
-      ? Promise.resolve(written).then((ok) =>
-          settle(context, session, record, data, replace !== null, mustCreate, ok),
-        )
-      : settle(context, session, record, data, replace !== null, mustCreate, written);
+    const ok = await (mustCreate ? store.create(record) : store.update(record));
+    return settle(context, session, record, data, replace !== null, mustCreate, ok);
   };
 
   const persistence: Persistence = {
-    load(session) {
+    async load(session) {
       const key = session.sessionKey;
       if (key === null) return {};
       try {
         store.validateKey?.(key);
       } catch (error) {
         if (!(error instanceof InvalidSessionKey)) throw error;
-        session.setKey(null);
+        internals.setKey(session, null);
         return {};
       }
       const now = settings.now();
-      const stored = store.load(key, new Date(now));
-      return isThenable(stored)
-        ? Promise.resolve(stored).then((found) => loaded(session, key, found, now))
-        : loaded(session, key, stored, now);
+      const stored = await store.load(key, new Date(now));
+      if (stored === null) {
+        internals.setKey(session, null);
+        return {};
+      }
+      const data = decodeStored(stored);
+      if (stored.expireDate === undefined && isStoredSessionExpired(stored, data, now, settings.cookieAge)) {
+        await store.delete(key);
+        internals.setKey(session, null);
+        return {};
+      }
+      if (replace !== null)
+        internals.noteStored(session, data, { data: stored.data, version: stored.version });
+      internals.noteLoaded(session, loadedExpiry(stored, data, settings.cookieAge));
+      return data;
     },
 
     async exists(_session, key) {
@@ -370,19 +328,20 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
       return store.exists(key);
     },
 
-    save(session, mustCreate) {
+    async save(session, mustCreate) {
+      if (session.sessionKey === null) return persistence.create(session);
+      const data = await internals.dataForSave(session, mustCreate);
+      // Loading may have dropped an unknown or expired key: the data then goes under a new key, as
+      // Django's `_get_or_create_session_key`.
       const key = session.sessionKey;
       if (key === null) return persistence.create(session);
-      const data = session.dataForSave(mustCreate);
-      return data instanceof Promise
-        ? data.then((ready) => write(session, key, ready, mustCreate))
-        : write(session, key, data, mustCreate);
+      return write(session, key, data, mustCreate);
     },
 
     // Keys are 165 bits of CSPRNG output, so no exists() probe: the atomic create catches a collision.
     async create(session) {
       for (let attempt = 0; attempt < MAX_CREATE_ATTEMPTS; attempt++) {
-        session.setKey(generateSessionKey());
+        internals.setKey(session, generateSessionKey());
         try {
           await persistence.save(session, true);
         } catch (error) {
@@ -410,25 +369,24 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
       await indexAfterDelete(context, target); // user-sessions
     },
 
-    touch(session, conditional) {
+    async touch(session, conditional) {
       const record = touchRecordOf(context, session, conditional);
       if (record === null) return false;
       store.validateKey?.(record.key);
       // A store without touch: a full save of the unchanged data (merge on save keeps others' changes).
-      if (store.touch === undefined)
-        return Promise.resolve(persistence.save(session, false)).then(() => true);
-      const noteTouched = (touched: boolean): boolean => {
-        if (touched) session.noteLoaded(record.expireDate.getTime());
-        return touched;
-      };
-      const touched = store.touch(record);
-      return isThenable(touched) ? Promise.resolve(touched).then(noteTouched) : noteTouched(touched);
+      if (store.touch === undefined) {
+        await persistence.save(session, false);
+        return true;
+      }
+      const touched = await store.touch(record);
+      if (touched) internals.noteLoaded(session, record.expireDate.getTime());
+      return touched;
     },
 
     async cycleKey(session, data) {
       const oldKey = session.sessionKey;
       await persistence.create(session);
-      session.replaceCache(data);
+      internals.replaceCache(session, data);
       if (oldKey !== null) {
         await store.delete(oldKey);
         await indexAfterDelete(context, oldKey); // user-sessions
@@ -441,6 +399,7 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
 /** Persistence for the signed-cookie store: the session key is the signed data itself (spec §4.5). */
 export function cookieSession(context: SessionContext, store: CookieStore): Persistence {
   const { settings } = context;
+  const internals = sessionInternals();
   const emit = emitterOf(context);
   const refused = (): void =>
     emit?.({ type: 'tampered', store: store.name, durationMs: 0, outcome: 'refused', operation: 'load' });
@@ -459,7 +418,7 @@ export function cookieSession(context: SessionContext, store: CookieStore): Pers
       try {
         const value = loads(key, { ...signingOptions, maxAge: settings.cookieAge });
         if (isPlainObject(value)) {
-          session.noteLoaded(signedAt(key) + (touchAge(value, settings.cookieAge) ?? 0) * 1000);
+          internals.noteLoaded(session, signedAt(key) + (touchAge(value, settings.cookieAge) ?? 0) * 1000);
           return value;
         }
         refused();
@@ -477,13 +436,13 @@ export function cookieSession(context: SessionContext, store: CookieStore): Pers
     },
 
     async save(session) {
-      const data = await session.dataForSave(false);
+      const data = await internals.dataForSave(session, false);
       const value = dumps(data, { ...signingOptions, compress: true });
       const size = Buffer.byteLength(`${settings.cookieName}=${value}`);
       if (size > store.maxCookieSize) throw new CookieTooLarge(size, store.maxCookieSize);
-      session.setKey(value);
+      internals.setKey(session, value);
       session.modified = true;
-      session.markSaved();
+      internals.markSaved(session);
     },
 
     async create(session) {
@@ -491,8 +450,8 @@ export function cookieSession(context: SessionContext, store: CookieStore): Pers
     },
 
     async destroy(session) {
-      session.setKey(null);
-      session.replaceCache({});
+      internals.setKey(session, null);
+      internals.replaceCache(session, {});
       session.modified = true;
     },
 

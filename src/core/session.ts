@@ -12,6 +12,7 @@ import {
   computeExpiryDate,
   EXPIRY_KEY,
   type ExpirySetting,
+  expiresAtBrowserClose,
   toStoredExpiry,
 } from './expiry.js';
 import { isValidSessionKey } from './keys.js';
@@ -81,6 +82,41 @@ export interface ModifiedWatcher {
 export interface SaveOptions {
   /** Create a new record, failing with {@link CreateError} if the key exists (Django's `must_create`). */
   mustCreate?: boolean;
+}
+
+/**
+ * @internal What persistence (and the HTTP layer) may do to a session beyond its public API. Reachable
+ * only through {@link sessionInternals}, which no package entry exports: a caller holding a session
+ * cannot adopt a key or forget its changes, so the fixation defence cannot be bypassed.
+ */
+export interface SessionInternals {
+  /** Adopt `key` (after a create or a key cycle). */
+  setKey(session: Session, key: string | null): void;
+  /** The cached data, or `null` when not loaded. */
+  peek(session: Session): SessionData | null;
+  /** Replace the cached data (cycleKey, destroy, a merge). */
+  replaceCache(session: Session, data: SessionData): void;
+  /** Remember what the store holds for `data` (as loaded, or as just written). */
+  noteStored(session: Session, data: SessionData, stored: ExpectedRecord): void;
+  /** What the store held for `data` when it was loaded or saved, if it came from the store. */
+  storedAs(session: Session, data: SessionData): ExpectedRecord | undefined;
+  /** The data was loaded from the store, which said it expires at `expiresAt` (ms) if it knows. */
+  noteLoaded(session: Session, expiresAt: number | null): void;
+  /** Forget the pending change set after a successful save. */
+  markSaved(session: Session): void;
+  /**
+   * Data for saving: Django's `_get_session(no_load=must_create)`. The cached data itself once loaded
+   * (the caller awaits either: a save of loaded data then costs no extra promise).
+   */
+  dataForSave(session: Session, mustCreate: boolean): SessionData | Promise<SessionData>;
+}
+
+// Assigned once, by Session's static block (the only code that can reach its private fields).
+let internals: SessionInternals | undefined;
+
+/** @internal The session internals; imported by core and http modules only, exported by no package entry. */
+export function sessionInternals(): SessionInternals {
+  return internals!;
 }
 
 /** The promise {@link Session.set} answers with once the data is loaded: settled, shared, never rejected. */
@@ -189,37 +225,33 @@ export class Session<Data extends object = SessionData> {
 
   // ---- internal state shared with the persistence strategies --------------------------------------
 
-  /** @internal Adopt `key` (persistence, after a create or a key cycle): never for user code. */
-  setKey(key: string | null): void {
-    this.#key = isValidSessionKey(key) ? key : null;
-  }
-
-  /** @internal The cached data, or `null` when not loaded. */
-  peek(): SessionData | null {
-    return this.#cache;
-  }
-
-  /** @internal Replace the cached data (used by cycleKey/destroy). */
-  replaceCache(data: SessionData): void {
-    this.#cache = data;
-    this.#loading = null;
-  }
-
-  /** @internal Remember what the store holds for `data` (as loaded, or as just written). */
-  noteStored(data: SessionData, stored: ExpectedRecord): void {
-    this.#storedFor = data;
-    this.#storedAs = stored;
-  }
-
-  /** @internal What the store held for `data` when it was loaded or saved, if it came from the store. */
-  storedAs(data: SessionData): ExpectedRecord | undefined {
-    return data === this.#storedFor ? (this.#storedAs ?? undefined) : undefined;
-  }
-
-  /** @internal The data was loaded from the store, which said it expires at `expiresAt` (ms) if it knows. */
-  noteLoaded(expiresAt: number | null): void {
-    this.#fromStore = true;
-    this.#storeExpiry = expiresAt;
+  static {
+    internals = {
+      setKey(session, key) {
+        session.#key = isValidSessionKey(key) ? key : null;
+      },
+      peek: (session) => session.#cache,
+      replaceCache(session, data) {
+        session.#cache = data;
+        session.#loading = null;
+      },
+      noteStored(session, data, stored) {
+        session.#storedFor = data;
+        session.#storedAs = stored;
+      },
+      storedAs: (session, data) =>
+        data === session.#storedFor ? (session.#storedAs ?? undefined) : undefined,
+      noteLoaded(session, expiresAt) {
+        session.#fromStore = true;
+        session.#storeExpiry = expiresAt;
+      },
+      markSaved(session) {
+        session.#set = null;
+        session.#deleted = null;
+        session.#cleared = false;
+      },
+      dataForSave: (session, mustCreate) => session.#data(mustCreate),
+    };
   }
 
   /**
@@ -239,33 +271,26 @@ export class Session<Data extends object = SessionData> {
   }
 
   /** @internal Extend the expiry without rewriting the data; resolves whether it was extended. */
-  touchNow(): boolean | Promise<boolean> {
-    const persistence = this.#persistence();
-    const conditional = this.#storeExpiry === null;
-    return persistence instanceof Promise
-      ? persistence.then((p) => p.touch(this as Session, conditional))
-      : persistence.touch(this as Session, conditional);
+  touchNow(): Promise<boolean> {
+    return this.#withPersistence((p) => p.touch(this as Session, this.#storeExpiry === null));
   }
 
-  /** @internal Forget the pending change set after a successful save. */
-  markSaved(): void {
-    this.#set = null;
-    this.#deleted = null;
-    this.#cleared = false;
-  }
-
-  /** The persistence of this session's store; a promise only while the store itself is one. */
-  #persistence(): Persistence | Promise<Persistence> {
-    if (this.#persist) return this.#persist;
+  /**
+   * Run `use` with the persistence of this session's store. Waits only while the manager's store is
+   * still resolving (a store URL whose client is being loaded): every request opens a new session, so
+   * the common case must not cost a promise hop.
+   */
+  #withPersistence<T>(use: (persistence: Persistence) => Promise<T>): Promise<T> {
+    if (this.#persist !== null) return use(this.#persist);
     const store = this.#context.store;
-    if (typeof (store as Partial<PromiseLike<AnyStore>>).then === 'function') {
-      return Promise.resolve(store).then((resolved) => {
-        this.#persist = persistenceFor(this.#context, resolved);
-        return this.#persist;
+    if (store instanceof Promise) {
+      return store.then((resolved) => {
+        this.#persist ??= persistenceFor(this.#context, resolved);
+        return use(this.#persist);
       });
     }
-    this.#persist = persistenceFor(this.#context, store as AnyStore);
-    return this.#persist;
+    this.#persist = persistenceFor(this.#context, store);
+    return use(this.#persist);
   }
 
   /**
@@ -279,34 +304,23 @@ export class Session<Data extends object = SessionData> {
       this.#cache = {};
       return this.#cache;
     }
-    if (this.#loading !== null) return this.#loading;
-    const loaded = this.#loadNow();
-    if (!(loaded instanceof Promise)) {
-      this.#cache = loaded;
-      return loaded;
-    }
-    this.#loading = loaded
-      .then((data) => {
+    this.#loading ??= this.#loadNow().then(
+      (data) => {
+        this.#loading = null;
         this.#cache ??= data;
         return this.#cache;
-      })
-      .finally(() => {
+      },
+      (error: unknown) => {
         this.#loading = null;
-      });
+        throw error;
+      },
+    );
     return this.#loading;
   }
 
-  /** The stored data, synchronously when the store answers synchronously. */
-  #loadNow(): SessionData | Promise<SessionData> {
-    const persistence = this.#persistence();
-    return persistence instanceof Promise
-      ? persistence.then((p) => p.load(this as Session))
-      : persistence.load(this as Session);
-  }
-
-  /** @internal Data for saving: Django's `_get_session(no_load=must_create)`. */
-  dataForSave(mustCreate: boolean): SessionData | Promise<SessionData> {
-    return this.#data(mustCreate);
+  /** The stored data for the current key. */
+  #loadNow(): Promise<SessionData> {
+    return this.#withPersistence((p) => p.load(this as Session));
   }
 
   #noteSet(key: string): void {
@@ -339,7 +353,7 @@ export class Session<Data extends object = SessionData> {
   get<K extends keyof Data & string>(key: K): Promise<Data[K] | undefined>;
   get<K extends keyof Data & string>(key: K, defaultValue: Data[K]): Promise<Data[K]>;
   get(key: string, defaultValue?: unknown): Promise<unknown> {
-    const loaded = this.#dataOrRejection();
+    const loaded = this.#data();
     if (loaded instanceof Promise) {
       return loaded.then((data) => (Object.hasOwn(data, key) ? data[key] : defaultValue));
     }
@@ -348,7 +362,7 @@ export class Session<Data extends object = SessionData> {
 
   /** Store `value` under `key`. Marks the session accessed and modified. */
   set<K extends keyof Data & string>(key: K, value: Data[K]): Promise<void> {
-    const loaded = this.#dataOrRejection();
+    const loaded = this.#data();
     if (loaded instanceof Promise) return loaded.then((data) => this.#store(data, key, value));
     try {
       this.#store(loaded, key, value);
@@ -356,15 +370,6 @@ export class Session<Data extends object = SessionData> {
       return Promise.reject(error);
     }
     return RESOLVED;
-  }
-
-  /** {@link #data}, with a synchronous failure (a synchronous store that throws) turned into a rejection. */
-  #dataOrRejection(): SessionData | Promise<SessionData> {
-    try {
-      return this.#data();
-    } catch (error) {
-      return Promise.reject(error);
-    }
   }
 
   #store(data: SessionData, key: string, value: unknown): void {
@@ -523,8 +528,7 @@ export class Session<Data extends object = SessionData> {
   /** Whether the cookie should be a browser-session cookie (custom expiry `0`, or the setting when unset). */
   async getExpireAtBrowserClose(): Promise<boolean> {
     const expiry = await this.get(EXPIRY_KEY as keyof Data & string);
-    if (expiry === undefined || expiry === null) return this.#context.settings.expireAtBrowserClose;
-    return expiry === 0;
+    return expiresAtBrowserClose(expiry, this.#context.settings.expireAtBrowserClose);
   }
 
   // ---- persistence ---------------------------------------------------------------------------------------
@@ -546,33 +550,23 @@ export class Session<Data extends object = SessionData> {
 
   /** Whether a session is stored under `key` (always `false` for signed cookies). */
   async exists(key: string): Promise<boolean> {
-    return (await this.#persistence()).exists(this as Session, key);
+    return this.#withPersistence((p) => p.exists(this as Session, key));
   }
 
   /** Persist the session. Without a key, creates one. A vanished record throws {@link UpdateError}. */
   async save(options: SaveOptions = {}): Promise<void> {
-    await this.saveNow(options.mustCreate ?? false);
-  }
-
-  /**
-   * @internal {@link save}, synchronous when the store answers synchronously (then it may throw).
-   * The HTTP layer uses it to finalize a response without a promise hop.
-   */
-  saveNow(mustCreate = false): void | Promise<void> {
-    const persistence = this.#persistence();
-    return persistence instanceof Promise
-      ? persistence.then((p) => p.save(this as Session, mustCreate))
-      : persistence.save(this as Session, mustCreate);
+    const mustCreate = options.mustCreate ?? false;
+    await this.#withPersistence((p) => p.save(this as Session, mustCreate));
   }
 
   /** Create a new, empty record under a fresh key (Django's `create`); marks the session modified. */
   async create(): Promise<void> {
-    await (await this.#persistence()).create(this as Session);
+    await this.#withPersistence((p) => p.create(this as Session));
   }
 
   /** Delete the stored record of `key` (default: this session's key). Django's `delete(session_key)`. */
   async destroy(key?: string | null): Promise<void> {
-    await (await this.#persistence()).destroy(this as Session, key ?? null);
+    await this.#withPersistence((p) => p.destroy(this as Session, key ?? null));
   }
 
   /** Empty the session and delete its record; the next save mints a new key (use on logout). */
@@ -584,7 +578,8 @@ export class Session<Data extends object = SessionData> {
 
   /** Move the data to a new key and delete the old record (use on login, against session fixation). */
   async cycleKey(): Promise<void> {
-    await (await this.#persistence()).cycleKey(this as Session, await this.#data());
+    const data = await this.#data();
+    await this.#withPersistence((p) => p.cycleKey(this as Session, data));
   }
 
   // ---- lock ------------------------------------------------------------------------------------------------

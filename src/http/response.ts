@@ -4,7 +4,8 @@
  * @module
  */
 import { hasErrorCode, SessionInterrupted, UpdateError } from '../core/errors.js';
-import type { Session } from '../core/session.js';
+import { cookieMaxAge, EXPIRY_KEY } from '../core/expiry.js';
+import { type Session, sessionInternals } from '../core/session.js';
 import type { ResolvedSettings } from '../core/settings.js';
 import { isSecureRequest, type SecureRequestInput } from './request.js';
 import { EXPIRED_DATE, httpDate, quoteCookieValue, serializeSetCookie } from './set-cookie.js';
@@ -222,20 +223,12 @@ export async function saveForResponse<Data extends object>(
   if (!session.modified && !settings.saveEveryRequest && session.touchDue()) {
     return touchForResponse(session, context, result);
   }
-  let maxAge: number | null = null;
-  let expires: string | null = null;
-  // May load the session (spec §7 item 131), as Django does.
-  if (!(await session.getExpireAtBrowserClose())) {
-    maxAge = Math.trunc(await session.getExpiryAge());
-    expires = httpDate(settings.now() + maxAge * 1000);
-  }
   try {
     await session.save();
   } catch (error) {
     throw interrupted(error);
   }
-  const secure = cookieSecure(settings, context.secureRequest);
-  result.setCookie.push(sessionCookie(settings, session.sessionKey ?? '', expires, maxAge, secure));
+  result.setCookie.push(savedSessionCookie(session, context, false)!);
   return result;
 }
 
@@ -248,19 +241,36 @@ async function touchForResponse<Data extends object>(
   context: FinalizeContext,
   result: FinalizeResult,
 ): Promise<FinalizeResult> {
-  const settings = session.settings;
   let touched: boolean;
   try {
     touched = await session.touchNow();
   } catch (error) {
     throw interrupted(error);
   }
-  if (!touched || (await session.getExpireAtBrowserClose())) return result;
-  const maxAge = Math.trunc(await session.getExpiryAge());
-  const expires = httpDate(settings.now() + maxAge * 1000);
-  const secure = cookieSecure(settings, context.secureRequest);
-  result.setCookie.push(sessionCookie(settings, session.sessionKey ?? '', expires, maxAge, secure));
+  if (!touched) return result;
+  const cookie = savedSessionCookie(session, context, true);
+  if (cookie !== null) result.setCookie.push(cookie);
   return result;
+}
+
+/**
+ * The session cookie after a save or a touch. Its expiry comes from the data just written, which the
+ * save (or the touch's due check) loaded, so it is read synchronously. `null` after a touch of a
+ * browser-session cookie: it has no expiry to move.
+ */
+function savedSessionCookie<Data extends object>(
+  session: Session<Data>,
+  context: FinalizeContext,
+  touched: boolean,
+): string | null {
+  const settings = session.settings;
+  const now = settings.now();
+  const data = sessionInternals().peek(session as unknown as Session);
+  const maxAge = cookieMaxAge(data?.[EXPIRY_KEY], now, settings);
+  if (maxAge === null && touched) return null;
+  const expires = maxAge === null ? null : httpDate(now + maxAge * 1000);
+  const secure = cookieSecure(settings, context.secureRequest);
+  return sessionCookie(settings, session.sessionKey ?? '', expires, maxAge, secure);
 }
 
 /**

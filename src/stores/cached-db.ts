@@ -12,7 +12,6 @@ import { CACHED_DB_KEY_PREFIX } from './_cache.js';
 import { resolveStore } from './resolve.js';
 import type {
   ExpectedRecord,
-  MaybePromise,
   ReplaceOutcome,
   SessionRecord,
   SessionStore,
@@ -65,7 +64,7 @@ export function createCachedDbStore(options: CachedDbStoreOptions): SessionStore
   const logger = options.logger ?? consoleLogger;
 
   /** Cache failures are logged and swallowed (Django ≥ 5.1: "Error saving to cache"). */
-  async function quietly<T>(what: string, fallback: T, operation: () => MaybePromise<T>): Promise<T> {
+  async function quietly<T>(what: string, fallback: T, operation: () => Promise<T>): Promise<T> {
     try {
       return await operation();
     } catch (error) {

@@ -101,8 +101,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
     kind: 'server',
     name: 'memory',
     dataFormat,
-    // Answers synchronously (the contract allows it): a request needs no promise hop for this store.
-    load(key: string, now: Date): StoredSession | null {
+    async load(key: string, now: Date): Promise<StoredSession | null> {
       const entry = alive(key, cache.get(key));
       if (entry === undefined || entry.expireDate.getTime() <= now.getTime()) return null;
       return { data: entry.data, expireDate: entry.expireDate };
@@ -110,20 +109,20 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
     async exists(key) {
       return has(key);
     },
-    create(record) {
+    async create(record) {
       if (has(record.key)) return false;
       put(record);
       return true;
     },
-    update(record) {
+    async update(record) {
       // One lookup (which also makes the entry recently used, as set() would), updated in place.
       const entry = alive(record.key, cache.get(record.key));
       if (entry === undefined) return false;
       put(record, entry);
       return true;
     },
-    // Synchronous, so no other save can run between the compare and the write.
-    replace(record, expected) {
+    // No await between the compare and the write, so no other save can run in between.
+    async replace(record, expected) {
       const entry = alive(record.key, cache.get(record.key));
       if (entry === undefined) return 'missing';
       if (entry.data !== expected.data) return 'conflict';
@@ -134,11 +133,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
     async set(record) {
       put(record);
     },
-    delete(key) {
+    async delete(key) {
       cache.delete(key);
     },
     // Touch-only rolling: the entry's expiry moves, its data string stays the same object.
-    touch(record: TouchRecord) {
+    async touch(record: TouchRecord) {
       const entry = alive(record.key, cache.get(record.key));
       if (entry === undefined) return false;
       const due = record.ifRemainingBelowMs;

@@ -112,16 +112,12 @@ export interface ClearExpiredContext {
   onProgress?: (deleted: number, total?: number) => void;
 }
 
-/** A value, or a promise of it: stores that answer from memory may answer synchronously. */
-export type MaybePromise<T> = T | Promise<T>;
-
 /**
- * A server-side session store. Implement this interface to plug in your own storage; run
- * `test/stores/contract.ts` against it to check it honours the contract.
+ * A server-side session store. Implement this interface to plug in your own storage; run the contract
+ * suite of `sessionkit/testing` against it to check it honours the contract.
  *
- * `load`, `create`, `update` and `delete` may return their result directly instead of a promise
- * (the memory store does): a request then needs no promise hop for the store at all. Either way
- * the core treats thrown errors and rejections alike.
+ * Every operation answers with a promise (write them as `async` methods); the core treats a thrown
+ * error and a rejection alike.
  *
  * @example
  * const store: SessionStore = {
@@ -138,19 +134,19 @@ export interface SessionStore {
   /** How the core encodes session data for this store. @default 'django' */
   readonly dataFormat?: DataFormat;
   /** The live session stored under `key`, or `null` when there is none (missing or expired at `now`). */
-  load(key: string, now: Date): MaybePromise<StoredSession | null>;
+  load(key: string, now: Date): Promise<StoredSession | null>;
   /** Whether a session is stored under `key` (expired or not, as Django's `exists`). */
   exists(key: string): Promise<boolean>;
   /** Insert `record` only if its key is free. Resolves `false` when the key is taken (never overwrites). */
-  create(record: SessionRecord): MaybePromise<boolean>;
+  create(record: SessionRecord): Promise<boolean>;
   /** Update `record` only if its key exists. Resolves `false` when it does not (never resurrects). */
-  update(record: SessionRecord): MaybePromise<boolean>;
+  update(record: SessionRecord): Promise<boolean>;
   /**
    * Compare-and-swap: write `record` only if the record under its key still holds `expected` (the data
    * this request loaded, or its version token), atomically. Optional: a store without it saves
    * last-write-wins (see `concurrency` in the manager's options). Never creates a record.
    */
-  replace?(record: SessionRecord, expected: ExpectedRecord): MaybePromise<ReplaceOutcome>;
+  replace?(record: SessionRecord, expected: ExpectedRecord): Promise<ReplaceOutcome>;
   /**
    * Take an exclusive lock on a session key, shared by every process using the store. Resolves `null`
    * when another holder keeps it longer than `options.waitMs`. Optional: `session.lock()` throws
@@ -169,9 +165,9 @@ export interface SessionStore {
    * when there was none (never creates one: a touch racing a logout does nothing) or when
    * `ifRemainingBelowMs` said it was not due. Optional: without it the core falls back to a full save.
    */
-  touch?(record: TouchRecord): MaybePromise<boolean>;
+  touch?(record: TouchRecord): Promise<boolean>;
   /** Delete the session under `key`; deleting a missing key is not an error. */
-  delete(key: string): MaybePromise<void>;
+  delete(key: string): Promise<void>;
   /** Delete expired sessions and resolve how many were deleted. Absent when the store expires entries itself. */
   clearExpired?(context: ClearExpiredContext): Promise<number>;
   /** Create the storage (e.g. the `django_session` table and index) if missing. Idempotent. */

@@ -434,6 +434,38 @@ export function describeStoreContract(runner: TestRunner, target: ContractTarget
         expect(await open(s1.sessionKey).get('a')).toBe(1);
       });
 
+      skipIf(it, isCookie())('answers every operation with a promise', async () => {
+        if (store.kind !== 'server') return;
+        const key = 'promisekey0000000000000000000abc';
+        opened.push(key);
+        const record = { key, data: 'first', expireDate: new Date(clock.now() + 60_000), maxAge: 60 };
+        // A promise of any realm or library: what the contract asks is an answer to await.
+        const later = async <T>(operation: string, answer: Promise<T>): Promise<T> => {
+          expect(`${operation}: ${typeof (answer as { then?: unknown } | null)?.then}`).toBe(
+            `${operation}: function`,
+          );
+          return answer;
+        };
+        expect(await later('create', store.create(record))).toBe(true);
+        expect(await later('exists', store.exists(key))).toBe(true);
+        const loaded = await later('load', store.load(key, new Date(clock.now())));
+        expect(loaded?.data).toBe('first');
+        expect(await later('update', store.update({ ...record, data: 'second' }))).toBe(true);
+        if (store.replace) {
+          const expected = {
+            data: 'second',
+            version: (await store.load(key, new Date(clock.now())))?.version,
+          };
+          expect(await later('replace', store.replace({ ...record, data: 'third' }, expected))).toBe('ok');
+        }
+        if (store.touch) {
+          const touch = { key, expireDate: new Date(clock.now() + 120_000), maxAge: 120 };
+          expect(await later('touch', store.touch(touch))).toBe(true);
+        }
+        await later('delete', store.delete(key));
+        expect(await store.load(key, new Date(clock.now()))).toBeNull();
+      });
+
       skipIf(it, isCookie())('gives an empty session and a warning for tampered stored data', async () => {
         if (store.kind !== 'server') return;
         const key = 'tamperedkey0000000000000000000ab';

@@ -6,14 +6,13 @@
  */
 import type { SessionData } from '../core/codec.js';
 import type { Session } from '../core/session.js';
-import type { MaybePromise } from '../stores/types.js';
 
 /** What persistence tells a manager's user-session index. */
 export interface SessionWriteTracker {
   /** After a successful create/update of `key` with `data`, before the session forgets its changes. */
-  afterWrite(session: Session, key: string, data: SessionData, mustCreate: boolean): MaybePromise<void>;
+  afterWrite(session: Session, key: string, data: SessionData, mustCreate: boolean): Promise<void>;
   /** After the record of `key` was deleted. */
-  afterDelete(key: string): MaybePromise<void>;
+  afterDelete(key: string): Promise<void>;
 }
 
 const trackers = new WeakMap<object, SessionWriteTracker>();
@@ -30,11 +29,11 @@ export function indexAfterWrite(
   key: string,
   data: SessionData,
   mustCreate: boolean,
-): MaybePromise<void> {
+): Promise<void> | undefined {
   return trackers.get(context)?.afterWrite(session, key, data, mustCreate);
 }
 
 /** @internal Persistence's hook after a record was deleted. */
-export function indexAfterDelete(context: object, key: string): MaybePromise<void> {
+export function indexAfterDelete(context: object, key: string): Promise<void> | undefined {
   return trackers.get(context)?.afterDelete(key);
 }

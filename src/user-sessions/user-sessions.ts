@@ -10,7 +10,7 @@ import { computeExpiryDate, EXPIRY_KEY } from '../core/expiry.js';
 import { fileStyleExpiry, isStoredSessionExpired } from '../core/persistence.js';
 import type { Session } from '../core/session.js';
 import type { ResolvedSettings } from '../core/settings.js';
-import type { AnyStore, MaybePromise, SessionStore, StoredSession } from '../stores/types.js';
+import type { AnyStore, SessionStore, StoredSession } from '../stores/types.js';
 import { createMemoryUserIndex } from '../stores/user-index/memory.js';
 import { userIndexFromUrl } from '../stores/user-index/resolve.js';
 import type { IndexedSession, UserSessionIndex } from '../stores/user-index/types.js';
@@ -186,7 +186,7 @@ export class UserSessions implements SessionWriteTracker {
   }
 
   /** Index what a save wrote under `key`. Runs before the session forgets its changes. */
-  afterWrite(session: Session, key: string, data: SessionData, mustCreate: boolean): MaybePromise<void> {
+  async afterWrite(session: Session, key: string, data: SessionData, mustCreate: boolean): Promise<void> {
     const userId = userIdOf(data, this.#userKey);
     if (mustCreate) {
       if (userId === null) return;
@@ -195,26 +195,25 @@ export class UserSessions implements SessionWriteTracker {
       const changes = session.changes();
       if (!changes.cleared && !changes.set.has(this.#userKey) && !changes.deleted.has(this.#userKey)) return;
     }
-    let linked: MaybePromise<void>;
     try {
-      linked = this.#index.link(
+      await this.#index.link(
         key,
         userId === null ? null : checkUserId(userId),
         new Date(this.#context.settings.now()),
       );
     } catch (error) {
-      linked = Promise.reject(error);
-    }
-    if (!(linked instanceof Promise)) return;
-    // Fail closed: a logged-in session the index does not know could not be logged out everywhere.
-    return linked.catch(async (error: unknown) => {
-      await Promise.resolve(this.#store.delete(key)).catch(() => {});
+      // Fail closed: a logged-in session the index does not know could not be logged out everywhere.
+      try {
+        await this.#store.delete(key);
+      } catch {
+        // The index's error is the one to report.
+      }
       throw error;
-    });
+    }
   }
 
   /** Forget a deleted session. */
-  afterDelete(key: string): MaybePromise<void> {
+  afterDelete(key: string): Promise<void> {
     return this.#index.unlink([key]);
   }
 

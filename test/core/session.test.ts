@@ -50,6 +50,18 @@ describe('Session', () => {
     expect(calls).toEqual(['load']);
   });
 
+  it('saves under a new key when the unloaded session key turns out unknown (Django _get_or_create_session_key)', async () => {
+    const store = createMemoryStore();
+    const sessions = createSessionManager({ secretKey: SECRET, store });
+    const s = sessions.open('unknownkey0123456789');
+    s.modified = true;
+    await s.save();
+    expect(s.sessionKey).not.toBeNull();
+    expect(s.sessionKey).not.toBe('unknownkey0123456789');
+    expect(await store.exists(s.sessionKey!)).toBe(true);
+    expect(await store.exists('unknownkey0123456789')).toBe(false);
+  });
+
   it('creates a new session with one store call (no exists probe)', async () => {
     const { store, calls } = counting(createMemoryStore());
     const s = createSessionManager({ secretKey: SECRET, store }).open();

@@ -10,11 +10,12 @@ import { ConfigError } from '../../src/core/errors.js';
 import type { SessionEvent } from '../../src/core/events.js';
 import type { Logger } from '../../src/core/logger.js';
 import { createSessionManager, type SessionOptions } from '../../src/core/manager.js';
+import { finalizeSession } from '../../src/http/response.js';
 import { dumps } from '../../src/signing/dumps.js';
 import { createMemoryStore } from '../../src/stores/memory.js';
 import { createSqliteStore } from '../../src/stores/sqlite.js';
 import type { SessionStore } from '../../src/stores/types.js';
-import { SECRET } from '../helpers.js';
+import { createClock, SECRET } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sessionkit-events-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -143,6 +144,29 @@ describe('onEvent', () => {
     await session.set('a', 1);
     await expect(session.save()).resolves.toBeUndefined();
     expect(logged).toEqual(['An onEvent listener threw; the request goes on']);
+  });
+
+  it('leaves touch-only rolling working with a listener attached', async () => {
+    const clock = createClock(Date.UTC(2030, 0, 1));
+    const { manager } = managerWith(createMemoryStore(), {
+      now: clock.now,
+      rolling: 'touch',
+      touchInterval: 60,
+    });
+    const first = manager.open();
+    await first.set('n', 1);
+    await first.save();
+    clock.advance(120);
+    const again = manager.open(first.sessionKey);
+    expect(await again.get('n')).toBe(1);
+    expect(again.touchDue()).toBe(true);
+    const result = await finalizeSession(again, {
+      status: 200,
+      secureRequest: false,
+      requestHadCookie: true,
+    });
+    expect(result.setCookie).toHaveLength(1);
+    expect(result.setCookie[0]).toContain(`sessionid=${first.sessionKey}`);
   });
 
   it('rejects an onEvent that is not a function', () => {

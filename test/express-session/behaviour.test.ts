@@ -372,7 +372,7 @@ describe('req.session', () => {
       /^connect\.sid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=\/$/,
     );
     expect(store.deletes).toContain(id);
-    expect(store.load(id, new Date())).toBeNull();
+    expect(await store.load(id, new Date())).toBeNull();
   });
 
   it('reload(): sees what another request stored meanwhile', async () => {

@@ -36,7 +36,7 @@ describe('createMemoryStore', () => {
     expect(lines[0]?.details).toMatchObject({ max: 2 });
   });
 
-  it('update keeps the entry recently used, refuses a missing or expired key, and deletes on maxAge <= 0', () => {
+  it('update keeps the entry recently used, refuses a missing or expired key, and deletes on maxAge <= 0', async () => {
     const store = createMemoryStore({ max: 2 });
     const record = (key: string, data: string, maxAge = 60) => ({
       key,
@@ -44,25 +44,25 @@ describe('createMemoryStore', () => {
       maxAge,
       expireDate: new Date(Date.now() + maxAge * 1000),
     });
-    expect(store.create(record('aaaaaaaa', 'a1'))).toBe(true);
-    expect(store.create(record('bbbbbbbb', 'b1'))).toBe(true);
-    expect(store.update(record('aaaaaaaa', 'a2'))).toBe(true); // a is now the most recently used
-    expect(store.create(record('cccccccc', 'c1'))).toBe(true); // evicts b, not a
-    expect(store.load('aaaaaaaa', new Date())).toMatchObject({ data: 'a2' });
-    expect(store.load('bbbbbbbb', new Date())).toBeNull();
-    expect(store.update(record('bbbbbbbb', 'b2'))).toBe(false);
-    expect(store.update(record('cccccccc', 'c2', 0))).toBe(true);
-    expect(store.load('cccccccc', new Date())).toBeNull();
+    expect(await store.create(record('aaaaaaaa', 'a1'))).toBe(true);
+    expect(await store.create(record('bbbbbbbb', 'b1'))).toBe(true);
+    expect(await store.update(record('aaaaaaaa', 'a2'))).toBe(true); // a is now the most recently used
+    expect(await store.create(record('cccccccc', 'c1'))).toBe(true); // evicts b, not a
+    expect(await store.load('aaaaaaaa', new Date())).toMatchObject({ data: 'a2' });
+    expect(await store.load('bbbbbbbb', new Date())).toBeNull();
+    expect(await store.update(record('bbbbbbbb', 'b2'))).toBe(false);
+    expect(await store.update(record('cccccccc', 'c2', 0))).toBe(true);
+    expect(await store.load('cccccccc', new Date())).toBeNull();
   });
 
-  it('update refuses an entry whose wall-clock deadline passed', () => {
+  it('update refuses an entry whose wall-clock deadline passed', async () => {
     vi.useFakeTimers({ now: Date.UTC(2030, 0, 1), toFake: ['Date'] });
     try {
       const store = createMemoryStore();
       const expireDate = new Date(Date.now() + 10_000);
-      expect(store.create({ key: 'dddddddd', data: 'd', maxAge: 10, expireDate })).toBe(true);
+      expect(await store.create({ key: 'dddddddd', data: 'd', maxAge: 10, expireDate })).toBe(true);
       vi.setSystemTime(Date.now() + 11_000);
-      expect(store.update({ key: 'dddddddd', data: 'd2', maxAge: 10, expireDate })).toBe(false);
+      expect(await store.update({ key: 'dddddddd', data: 'd2', maxAge: 10, expireDate })).toBe(false);
     } finally {
       vi.useRealTimers();
     }

@@ -9,7 +9,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import { createSessionManager } from '../../src/core/manager.js';
 import { createSessionRuntime, type SessionRuntime } from '../../src/http/options.js';
 import { httpDate } from '../../src/http/set-cookie.js';
-import type { MaybePromise, SessionRecord, SessionStore, TouchRecord } from '../../src/stores/types.js';
+import type { SessionRecord, SessionStore, TouchRecord } from '../../src/stores/types.js';
 import { createClock, SECRET, type TestClock } from '../helpers.js';
 
 /** What a store's test file hands to {@link describeTouch}. */
@@ -38,8 +38,8 @@ export interface Writes {
 /** `store` with its writes counted: data writes, and touches that extended a session. */
 export function counted(store: SessionStore, writes: Writes): SessionStore {
   const data =
-    <A extends unknown[], R>(write: (...args: A) => MaybePromise<R>) =>
-    (...args: A): MaybePromise<R> => {
+    <A extends unknown[], R>(write: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> => {
       writes.data++;
       return write(...args);
     };

@@ -25,8 +25,8 @@ export function createFileUserIndex(options: FileUserIndexOptions): UserSessionI
   return {
     name: 'file',
     listsEverySession: true,
-    link() {},
-    unlink() {},
+    async link() {},
+    async unlink() {},
     async sessionsOf(): Promise<IndexedSession[]> {
       let names: string[];
       try {

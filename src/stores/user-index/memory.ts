@@ -34,7 +34,7 @@ export function createMemoryUserIndex(options: MemoryUserIndexOptions = {}): Use
   });
   return {
     name: 'memory',
-    link(key, userId, now) {
+    async link(key, userId, now) {
       const known = byKey.get(key);
       if (known?.userId === userId) return;
       byKey.delete(key);
@@ -44,7 +44,7 @@ export function createMemoryUserIndex(options: MemoryUserIndexOptions = {}): Use
       if (keys === undefined) byUser.set(userId, new Set([key]));
       else keys.add(key);
     },
-    unlink(keys) {
+    async unlink(keys) {
       for (const key of keys) byKey.delete(key);
     },
     async sessionsOf(userId) {

@@ -5,7 +5,7 @@
  * expiry, and deletes sessions through the session store.
  * @module
  */
-import type { MaybePromise, StoredSession } from '../types.js';
+import type { StoredSession } from '../types.js';
 
 /** One session an index lists for a user. */
 export interface IndexedSession {
@@ -31,10 +31,7 @@ export interface UnindexedSession {
   stored: StoredSession;
 }
 
-/**
- * A per-user index of sessions. `link`, `unlink` may answer synchronously (the in-process index does,
- * so saves on the memory store stay synchronous).
- */
+/** A per-user index of sessions. Every operation answers with a promise. */
 export interface UserSessionIndex {
   /** Short name for errors and docs, e.g. `sqlite`, `redis`. */
   readonly name: string;
@@ -47,9 +44,9 @@ export interface UserSessionIndex {
    * Record that the session under `key` now belongs to `userId` (`null`: to nobody). Called after a
    * save that created a logged-in session or changed its user.
    */
-  link(key: string, userId: string | null, now: Date): MaybePromise<void>;
+  link(key: string, userId: string | null, now: Date): Promise<void>;
   /** Forget `keys` (deleted or ended sessions). `userId`, when known, lets a per-user set drop them. */
-  unlink(keys: readonly string[], userId?: string): MaybePromise<void>;
+  unlink(keys: readonly string[], userId?: string): Promise<void>;
   /**
    * The sessions indexed for `userId`. May include stale entries (the core checks each record's user and
    * expiry and unlinks the stale ones), or every session when {@link listsEverySession}.

@@ -1,6 +1,7 @@
 /**
- * Stores may answer synchronously (the memory store does). The core must then behave exactly as with
- * promises: a synchronous throw is a rejection, a `false` from update is SessionInterrupted.
+ * Stores answer with promises (the contract). A store written in JavaScript may still throw
+ * synchronously or answer with another realm's promise: the core then behaves exactly as with native
+ * promises (a synchronous throw is a rejection), and a `false` from update is SessionInterrupted.
  */
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
@@ -13,8 +14,8 @@ import { SECRET } from '../helpers.js';
 
 const response = { status: 200, secureRequest: false, existingVary: null, requestHadCookie: true };
 
-describe('synchronous stores', () => {
-  it('the memory store answers without promises', () => {
+describe('how stores answer', () => {
+  it('the memory store answers with promises, as the contract says', async () => {
     const store = createMemoryStore();
     const record = {
       key: 'abcdefghijklmnop',
@@ -22,11 +23,25 @@ describe('synchronous stores', () => {
       expireDate: new Date(Date.now() + 60_000),
       maxAge: 60,
     };
-    expect(store.create(record)).toBe(true);
-    expect(store.update(record)).toBe(true);
-    expect(store.load(record.key, new Date())).toEqual({ data: '{}', expireDate: record.expireDate });
-    expect(store.delete(record.key)).toBeUndefined();
-    expect(store.load(record.key, new Date())).toBeNull();
+    const answers = [
+      store.create(record),
+      store.update(record),
+      store.replace!(record, { data: '{}' }),
+      store.touch!({ key: record.key, expireDate: record.expireDate, maxAge: 60 }),
+      store.load(record.key, new Date()),
+    ];
+    for (const answer of answers) expect(answer).toBeInstanceOf(Promise);
+    expect(await Promise.all(answers)).toEqual([
+      true,
+      true,
+      'ok',
+      true,
+      { data: '{}', expireDate: record.expireDate },
+    ]);
+    const deleted = store.delete(record.key);
+    expect(deleted).toBeInstanceOf(Promise);
+    await deleted;
+    expect(await store.load(record.key, new Date())).toBeNull();
   });
 
   it('turns a synchronous throw into a rejection, never a throw from get/save', async () => {
@@ -52,7 +67,7 @@ describe('synchronous stores', () => {
     await expect(finalizeSession(fresh, response)).rejects.toBeInstanceOf(StoreUnavailable);
   });
 
-  it('reports a record deleted by a concurrent request as SessionInterrupted, synchronously stored or not', async () => {
+  it('reports a record deleted by a concurrent request as SessionInterrupted', async () => {
     const store = createMemoryStore();
     const sessions = createSessionManager({ secretKey: SECRET, store });
     const s = sessions.open();
@@ -60,7 +75,7 @@ describe('synchronous stores', () => {
     await s.save();
     const again = sessions.open(s.sessionKey);
     await again.set('a', 2);
-    store.delete(s.sessionKey!);
+    await store.delete(s.sessionKey!);
     await expect(again.save()).rejects.toBeInstanceOf(UpdateError);
     const third = sessions.open(s.sessionKey);
     await store.create({
@@ -70,7 +85,7 @@ describe('synchronous stores', () => {
       maxAge: 9000,
     });
     await third.set('a', 3);
-    store.delete(s.sessionKey!);
+    await store.delete(s.sessionKey!);
     const finalized = finalizeSession(third, response);
     await expect(finalized).rejects.toBeInstanceOf(SessionInterrupted);
     await expect(finalized).rejects.toMatchObject({ status: 400 });
@@ -79,12 +94,13 @@ describe('synchronous stores', () => {
   it('awaits promises from another realm (or any thenable) like native ones', async () => {
     const OtherPromise = runInNewContext('Promise') as PromiseConstructor;
     const memory = createMemoryStore();
-    const foreign = <T>(value: T): Promise<T> => OtherPromise.resolve(value);
+    const foreign = <T>(value: Promise<T>): Promise<T> => OtherPromise.resolve(value);
     const store: SessionStore = {
       ...memory,
-      load: (key, now) => foreign(memory.load(key, now) as Awaited<ReturnType<typeof memory.load>>),
-      create: (record) => foreign(memory.create(record) as boolean),
-      update: (record) => foreign(memory.update(record) as boolean),
+      load: (key, now) => foreign(memory.load(key, now)),
+      create: (record) => foreign(memory.create(record)),
+      update: (record) => foreign(memory.update(record)),
+      replace: (record, expected) => foreign(memory.replace!(record, expected)),
     };
     const sessions = createSessionManager({ secretKey: SECRET, store });
     const s = sessions.open();
@@ -93,7 +109,7 @@ describe('synchronous stores', () => {
     expect(await sessions.open(s.sessionKey).get('a')).toBe(1);
     const again = sessions.open(s.sessionKey);
     await again.set('a', 2);
-    memory.delete(s.sessionKey!);
+    await memory.delete(s.sessionKey!);
     await expect(again.save()).rejects.toBeInstanceOf(UpdateError);
   });
 });
