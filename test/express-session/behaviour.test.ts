@@ -376,22 +376,20 @@ describe('req.session', () => {
   });
 
   it('reload(): sees what another request stored meanwhile', async () => {
-    let release: () => void = () => {};
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const slow = gate();
     const browser = await start({ resave: false }, (app) => {
       app.get('/wait-reload', async (req, res, next) => {
-        await gate;
+        slow.arrive();
+        await slow.wait;
         const before = req.session.n;
         req.session.reload((error) => (error ? next(error) : res.json({ before, after: req.session.n })));
       });
     });
     await browser.get('/set?n=1');
     const waiting = browser.get('/wait-reload');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await slow.arrived;
     await browser.get('/set?n=2');
-    release();
+    slow.open();
     expect(JSON.parse((await waiting).body)).toEqual({ before: 1, after: 2 });
   });
 
@@ -648,35 +646,49 @@ describe('two apps in one process', () => {
 });
 
 /** A route that waits for `gate` after loading its session, then sets `key`. */
-function gated(app: Express, path: string, gate: Promise<void>, key: 'n' | 'user', value: number | string) {
+/**
+ * A route that, once its session is loaded, tells the test (`gate.arrived`), waits for the gate, then
+ * sets `key`. Waiting on `arrived` rather than on a timer keeps the test ordered on a loaded machine.
+ */
+function gated(app: Express, path: string, gate: Gate, key: 'n' | 'user', value: number | string) {
   app.get(path, async (req, res) => {
-    await gate;
+    gate.arrive();
+    await gate.wait;
     (req.session as unknown as Record<string, unknown>)[key] = value;
     res.send('ok');
   });
 }
 
+interface Gate {
+  /** Settles when the gated route has started (its session loaded). */
+  arrived: Promise<void>;
+  arrive: () => void;
+  /** Settles when the test opens the gate. */
+  wait: Promise<void>;
+  open: () => void;
+}
+
 /** A gate the test opens. */
-function gate(): { wait: Promise<void>; open: () => void } {
+function gate(): Gate {
+  let arrive: () => void = () => {};
   let open: () => void = () => {};
+  const arrived = new Promise<void>((resolve) => {
+    arrive = resolve;
+  });
   const wait = new Promise<void>((resolve) => {
     open = resolve;
   });
-  return { wait, open };
+  return { arrived, arrive, wait, open };
 }
-
-const tick = () => new Promise((resolve) => setTimeout(resolve, 50));
 
 describe('parallel requests', () => {
   // Merge-on-save is the core's (stores with `replace`): the drop-in writes only the keys a request changed.
   it("keep each other's changes: only the keys a request changed are written", async () => {
     const slow = gate();
-    const browser = await start({ resave: false }, (app) =>
-      gated(app, '/slow-user', slow.wait, 'user', 'alice'),
-    );
+    const browser = await start({ resave: false }, (app) => gated(app, '/slow-user', slow, 'user', 'alice'));
     await browser.get('/set?n=1');
     const waiting = browser.get('/slow-user');
-    await tick();
+    await slow.arrived;
     await browser.get('/set?n=2');
     slow.open();
     await waiting;
@@ -686,13 +698,13 @@ describe('parallel requests', () => {
   it('answers 400 when the session was destroyed by another request before this one saved', async () => {
     const slow = gate();
     const browser = await start({ resave: false }, (app) => {
-      gated(app, '/slow-set', slow.wait, 'n', 5);
+      gated(app, '/slow-set', slow, 'n', 5);
       app.get('/logout', (req, res) => req.session.destroy(() => res.send('bye')));
     });
     await browser.get('/set?n=1');
     const cookie = browser.cookieHeader;
     const waiting = browser.get('/slow-set');
-    await tick();
+    await slow.arrived;
     await browser.get('/logout');
     slow.open();
     expect((await waiting).status).toBe(400);
