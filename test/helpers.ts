@@ -5,25 +5,7 @@ import type { SessionRecord } from '../src/stores/types.js';
 /** A 50-character secret used throughout the tests. */
 export const SECRET = 'sessionkit-tests-secret-key-0123456789-abcdefghijkl';
 
-/** A controllable clock (milliseconds since the epoch). */
-export interface TestClock {
-  now: () => number;
-  set(ms: number): void;
-  advance(seconds: number): void;
-}
-
-export function createClock(start = Date.now()): TestClock {
-  let value = start;
-  return {
-    now: () => value,
-    set(ms) {
-      value = ms;
-    },
-    advance(seconds) {
-      value += seconds * 1000;
-    },
-  };
-}
+export { createClock, type TestClock } from '../src/testing/clock.js';
 
 /** A logger that records what it is told. */
 export interface RecordingLogger extends Logger {

@@ -10,6 +10,7 @@ import { createSessionManager, type SessionManager } from '../core/manager.js';
 import type { SessionSettings } from '../core/settings.js';
 import { TimestampSigner } from '../signing/signer.js';
 import type { AnyStore } from '../stores/types.js';
+import { createClock, type TestClock } from './clock.js';
 import { expect } from './expect.js';
 
 /** A test body, sync or async. */
@@ -43,25 +44,6 @@ export interface TestRunner {
 
 /** A secret only the contract's own managers use. */
 const SECRET = 'sessionkit-contract-secret-key-0123456789-abcdefghijkl';
-
-interface TestClock {
-  now: () => number;
-  set(ms: number): void;
-  advance(seconds: number): void;
-}
-
-function createClock(start = Date.now()): TestClock {
-  let value = start;
-  return {
-    now: () => value,
-    set(ms) {
-      value = ms;
-    },
-    advance(seconds) {
-      value += seconds * 1000;
-    },
-  };
-}
 
 interface RecordingLogger extends Logger {
   records: Array<{ level: 'warn' | 'error'; message: string; details?: Record<string, unknown> }>;
