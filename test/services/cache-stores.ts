@@ -5,9 +5,9 @@
 import { createMemcachedStore } from '../../src/stores/memcached.js';
 import { createRedisClusterStore } from '../../src/stores/redis.js';
 import type { SessionStore } from '../../src/stores/types.js';
-import { ensureMemcached } from './memcached.js';
+import { memcachedPool } from './memcached.js';
 import { skipWithout } from './probe.js';
-import { CLUSTER_PORTS, ensureRedisCluster } from './redis-cluster.js';
+import { redisClusterSeeds } from './redis-cluster.js';
 import type { TestStoreOptions } from './sql-stores.js';
 
 /** What a per-store suite needs: whether to skip, and how to make its store. */
@@ -22,14 +22,7 @@ export async function memcachedTestStore(
   what: string,
   options: TestStoreOptions = {},
 ): Promise<CacheTestStore> {
-  let servers: string[] = [];
-  const problem = await ensureMemcached().then(
-    (pool) => {
-      servers = pool;
-      return null;
-    },
-    (error: unknown) => (error as Error).message,
-  );
+  const { servers, problem } = await memcachedPool();
   return {
     skip: skipWithout(what, problem),
     createStore: () => createMemcachedStore({ servers, prefix, ...options }),
@@ -42,15 +35,7 @@ export async function redisClusterTestStore(
   what: string,
   options: TestStoreOptions = {},
 ): Promise<CacheTestStore> {
-  let nodes: string[] = [];
-  const problem = await ensureRedisCluster().then(
-    (seeds) => {
-      nodes = seeds;
-      return null;
-    },
-    (error: unknown) =>
-      `cannot start a Redis Cluster on ports ${CLUSTER_PORTS.join(', ')}: ${(error as Error).message}`,
-  );
+  const { nodes, problem } = await redisClusterSeeds();
   return {
     skip: skipWithout(what, problem),
     createStore: () => createRedisClusterStore({ nodes, prefix, ...options }),

@@ -31,3 +31,11 @@ export async function ensureMemcached(ports: readonly number[] = MEMCACHED_PORTS
   }
   return ports.map((port) => `127.0.0.1:${port}`);
 }
+
+/** The test pool's servers, or why it cannot be had (`problem`, for `skipWithout`). */
+export async function memcachedPool(): Promise<{ servers: string[]; problem: string | null }> {
+  return ensureMemcached().then(
+    (servers) => ({ servers, problem: null }),
+    (error: unknown) => ({ servers: [], problem: (error as Error).message }),
+  );
+}

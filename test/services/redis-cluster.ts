@@ -81,3 +81,14 @@ export async function ensureRedisCluster(ports: readonly number[] = CLUSTER_PORT
   }
   return addresses;
 }
+
+/** The test cluster's seed nodes, or why it cannot be had (`problem`, for `skipWithout`). */
+export async function redisClusterSeeds(): Promise<{ nodes: string[]; problem: string | null }> {
+  return ensureRedisCluster().then(
+    (nodes) => ({ nodes, problem: null }),
+    (error: unknown) => ({
+      nodes: [],
+      problem: `cannot start a Redis Cluster on ports ${CLUSTER_PORTS.join(', ')}: ${(error as Error).message}`,
+    }),
+  );
+}

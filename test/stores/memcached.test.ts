@@ -14,18 +14,11 @@ import {
 import { resolveStore } from '../../src/stores/resolve.js';
 import { describeStoreContract } from '../../src/testing/index.js';
 import { record, SECRET, uniqueKey } from '../helpers.js';
-import { ensureMemcached, MEMCACHED_PORTS } from '../services/memcached.js';
+import { MEMCACHED_PORTS, memcachedPool } from '../services/memcached.js';
 import { skipWithout } from '../services/probe.js';
 import { vitestRunner } from './runner.js';
 
-let servers: string[] = [];
-const problem = await ensureMemcached().then(
-  (pool) => {
-    servers = pool;
-    return null;
-  },
-  (error: unknown) => (error as Error).message,
-);
+const { servers, problem } = await memcachedPool();
 const skip = skipWithout(`memcached tests (127.0.0.1:${MEMCACHED_PORTS.join(', :')})`, problem);
 /** Unique to this file, so parallel test files never share keys. */
 const PREFIX = `sessionkit.test.memcached.${process.pid}.`;

@@ -9,18 +9,10 @@ import { describeStoreContract } from '../../src/testing/index.js';
 import { SECRET } from '../helpers.js';
 import { skipWithout } from '../services/probe.js';
 import { rawRedis } from '../services/redis.js';
-import { CLUSTER_PORTS, ensureRedisCluster } from '../services/redis-cluster.js';
+import { CLUSTER_PORTS, redisClusterSeeds } from '../services/redis-cluster.js';
 import { vitestRunner } from './runner.js';
 
-let nodes: string[] = [];
-const problem = await ensureRedisCluster().then(
-  (seeds) => {
-    nodes = seeds;
-    return null;
-  },
-  (error: unknown) =>
-    `cannot start a Redis Cluster on ports ${CLUSTER_PORTS.join(', ')}: ${(error as Error).message}`,
-);
+const { nodes, problem } = await redisClusterSeeds();
 const skip = skipWithout('Redis Cluster tests', problem);
 /** Unique to this file, so parallel test files never share keys. */
 const PREFIX = `sessionkit.test.cluster.${process.pid}.`;

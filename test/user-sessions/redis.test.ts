@@ -6,7 +6,7 @@ import { sessionHandle } from '../../src/user-sessions/handle.js';
 import { SECRET } from '../helpers.js';
 import { skipWithout } from '../services/probe.js';
 import { REDIS_URL, rawRedis, redisProblem } from '../services/redis.js';
-import { CLUSTER_PORTS, ensureRedisCluster } from '../services/redis-cluster.js';
+import { redisClusterSeeds } from '../services/redis-cluster.js';
 import { describeUserSessions } from './scenario.js';
 
 /** Unique to this file and run, so parallel test files never share keys. */
@@ -39,15 +39,7 @@ describeUserSessions({
   }),
 });
 
-let nodes: string[] = [];
-const clusterProblem = await ensureRedisCluster().then(
-  (seeds) => {
-    nodes = seeds;
-    return null;
-  },
-  (error: unknown) =>
-    `cannot start a Redis Cluster on ports ${CLUSTER_PORTS.join(', ')}: ${(error as Error).message}`,
-);
+const { nodes, problem: clusterProblem } = await redisClusterSeeds();
 
 describeUserSessions({
   name: 'redis-cluster (3 masters)',
