@@ -76,32 +76,46 @@ export function fromSqliteDatetime(text: string): Date {
  * Run `operation`; reject with {@link StoreUnavailable} if it takes longer than `ms` or fails with a
  * connection-level error that `isOutage` recognises. Other errors propagate unchanged.
  */
-export async function withTimeout<T>(
+export function withTimeout<T>(
   store: string,
   ms: number,
   operation: () => Promise<T>,
-  isOutage: (error: unknown) => boolean = () => true,
+  isOutage: (error: unknown) => boolean = always,
 ): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
+  // One promise settled by whichever comes first (no race, no async frame): this runs per store call.
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
       () => reject(new StoreUnavailable(`The ${store} store did not answer within ${ms} ms`)),
       ms,
     );
+    const fail = (error: unknown) => {
+      clearTimeout(timer);
+      reject(asOutage(store, error, isOutage));
+    };
+    let pending: Promise<T>;
+    try {
+      // Returns a native promise as it is; takes a thenable or a plain value as Promise.race did.
+      pending = Promise.resolve(operation());
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    pending.then((value) => {
+      clearTimeout(timer);
+      resolve(value);
+    }, fail);
   });
-  try {
-    return await Promise.race([operation(), timeout]);
-  } catch (error) {
-    if (error instanceof StoreUnavailable || !isOutage(error)) throw error;
-    throw new StoreUnavailable(
-      `The ${store} store is unavailable: ${(error as Error)?.message ?? String(error)}`,
-      {
-        cause: error,
-      },
-    );
-  } finally {
-    clearTimeout(timer);
-  }
+}
+
+const always = (): boolean => true;
+
+/** `error` as {@link StoreUnavailable} when `isOutage` says it is one (and it is not one already). */
+function asOutage(store: string, error: unknown, isOutage: (error: unknown) => boolean): unknown {
+  if (error instanceof StoreUnavailable || !isOutage(error)) return error;
+  return new StoreUnavailable(
+    `The ${store} store is unavailable: ${(error as Error)?.message ?? String(error)}`,
+    { cause: error },
+  );
 }
 
 /** Check a store's `dataFormat` option. @throws {ConfigError} for anything but `django` or `json`. */

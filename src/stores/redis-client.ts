@@ -26,6 +26,13 @@ interface NodeRedisModule {
   createCluster(options: Record<string, unknown>): NodeRedisClient;
 }
 
+/**
+ * Most commands a node-redis connection holds unanswered or unwritten (`commandsQueueMaxLength`, which
+ * `clientOptions` may override): a healthy server keeps a few hundred in flight at most, and a hung one
+ * must not make the queue grow for as long as TCP keeps the connection open.
+ */
+export const COMMAND_QUEUE_LIMIT = 10_000;
+
 /** Which node-redis client to build. */
 export type NodeRedisTarget =
   | { kind: 'client'; url: string; options?: Record<string, unknown> }
@@ -56,11 +63,14 @@ export function lazyNodeRedis(
       reconnectStrategy: (retries: number, cause: Error) =>
         connected ? Math.min(50 * 2 ** retries, 2000) : cause,
     };
-    const commandOptions = { timeout: config.timeoutMs };
+    // No node-redis command timeout: the store's own timer already bounds every call, and node-redis
+    // arms an AbortSignal.timeout per command that fires long after the answer. Its only other effect,
+    // dropping commands not yet written to a server that stopped reading, is replaced by the queue bound.
     // With the offline queue disabled, commands sent while disconnected reject at once.
     const failFast = (base: unknown) => {
       const options = (base ?? {}) as Record<string, unknown>;
       return {
+        commandsQueueMaxLength: COMMAND_QUEUE_LIMIT,
         ...options,
         disableOfflineQueue: true,
         socket: { ...(options.socket as object | undefined), ...socket },
@@ -68,10 +78,9 @@ export function lazyNodeRedis(
     };
     const client =
       target.kind === 'client'
-        ? redis.createClient({ ...failFast(target.options), commandOptions, url: target.url })
+        ? redis.createClient({ ...failFast(target.options), url: target.url })
         : redis.createCluster({
             ...target.options,
-            commandOptions,
             rootNodes: target.rootUrls.map((url) => ({ url })),
             defaults: failFast(target.options?.defaults),
           });

@@ -261,7 +261,7 @@ function redisSessionStore(
   const prefix = options.prefix ?? CACHE_KEY_PREFIX;
   const dataFormat = checkDataFormat(options.dataFormat, 'django', name);
   const call = <T>(operation: (client: RedisLikeClient) => Promise<T>): Promise<T> =>
-    withTimeout(name, timeoutMs, async () => operation(await source.get()));
+    withTimeout(name, timeoutMs, () => source.get().then(operation));
   // Redis rejects EX 0; a positive maxAge under a second still lives one second.
   const ttl = (record: SessionRecord): number => Math.max(1, Math.ceil(record.maxAge));
 

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError, StoreUnavailable, UpdateError } from '../../src/core/errors.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { createSessionManager } from '../../src/core/manager.js';
@@ -12,6 +12,7 @@ import {
   type RedisLikeClient,
   type RedisSetOptions,
 } from '../../src/stores/redis.js';
+import { COMMAND_QUEUE_LIMIT } from '../../src/stores/redis-client.js';
 import { resolveStore } from '../../src/stores/resolve.js';
 import { describeStoreContract } from '../../src/testing/index.js';
 import { createRecordingLogger, record, SECRET, uniqueKey } from '../helpers.js';
@@ -157,6 +158,22 @@ describe.skipIf(skip)('createRedisStore', () => {
     expect(calls.splice(0)).toEqual(['DEL']);
   });
 
+  it('arms no node-redis timer per command: the store bounds each call itself', async () => {
+    const timeouts = vi.spyOn(AbortSignal, 'timeout');
+    const store = createRedisStore({ url: REDIS_URL, prefix: PREFIX });
+    try {
+      const key = uniqueKey();
+      expect(await store.create(record(key, 'x', 60))).toBe(true);
+      expect(await store.load(key, new Date())).toEqual({ data: 'x' });
+      expect(await store.exists(key)).toBe(true);
+      await store.delete(key);
+      expect(timeouts).not.toHaveBeenCalled();
+    } finally {
+      timeouts.mockRestore();
+      await store.close?.();
+    }
+  });
+
   it('loads data written by another store instance (a second app server)', async () => {
     const a = createSessionManager({
       secretKey: SECRET,
@@ -211,13 +228,25 @@ describe.skipIf(skip)('createRedisStore', () => {
 describe('createRedisStore outages and configuration', () => {
   let silent: Server;
   let silentPort = 0;
+  const connections = new Set<Socket>();
+  /** Drop the hung server's connections, so that the client's pending commands fail and it can close. */
+  const hangUp = () => {
+    for (const socket of connections) socket.destroy();
+    connections.clear();
+  };
+  // Without the handshake (CLIENT SETINFO) the client is ready at once: a server that hangs once connected.
+  const connectedToHungServer = { disableClientInfo: true };
   beforeAll(async () => {
     // Accepts connections and never answers: a hung server.
-    silent = createServer(() => {});
+    silent = createServer((socket) => {
+      connections.add(socket);
+      socket.on('error', () => {});
+    });
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     silentPort = (silent.address() as { port: number }).port;
   });
   afterAll(async () => {
+    hangUp();
     silent.close();
   });
 
@@ -287,6 +316,40 @@ describe('createRedisStore outages and configuration', () => {
     await expect(store.load('abcdefghijklmnop', new Date())).rejects.toBeInstanceOf(StoreUnavailable);
     await store.close?.();
   });
+
+  it('fails with StoreUnavailable within the timeout when a connected server stops answering', async () => {
+    const store = createRedisStore({
+      url: `redis://127.0.0.1:${silentPort}`,
+      timeoutMs: 300,
+      clientOptions: connectedToHungServer,
+    });
+    const error = await store.load('abcdefghijklmnop', new Date()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreUnavailable);
+    expect((error as StoreUnavailable).detail).toMatch(/did not answer within 300 ms/);
+    // The client reconnects only once it has dropped the unanswered command, which close() waits for.
+    const reconnected = once(silent, 'connection');
+    hangUp();
+    await reconnected;
+    await store.close?.();
+  });
+
+  it('fails at once, not after the timeout, once the client holds its limit of commands for a hung server', async () => {
+    const store = createRedisStore({
+      url: `redis://127.0.0.1:${silentPort}`,
+      // Far above what the queued commands need to fail at once; a queue without bound waits for it.
+      timeoutMs: 20_000,
+      clientOptions: connectedToHungServer,
+    });
+    const waiting = Array.from({ length: COMMAND_QUEUE_LIMIT }, () =>
+      store.load('abcdefghijklmnop', new Date()).catch((e: unknown) => e),
+    );
+    const beyond = await store.load('abcdefghijklmnop', new Date()).catch((e: unknown) => e);
+    expect(beyond).toBeInstanceOf(StoreUnavailable);
+    expect((beyond as StoreUnavailable).detail).toMatch(/queue is full/);
+    hangUp();
+    for (const error of await Promise.all(waiting)) expect(error).toBeInstanceOf(StoreUnavailable);
+    await store.close?.();
+  }, 60_000);
 
   it('fails with StoreUnavailable when an injected client never answers', async () => {
     const hung = new Promise<never>(() => {});
