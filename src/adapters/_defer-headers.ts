@@ -12,15 +12,21 @@
  */
 import { type OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
-/** Hooks of {@link deferHeaders}. */
-export interface DeferHeadersHooks {
+/** Hooks of {@link deferHeaders}; `T` is what `beforeHeaders`'s promise resolves to. */
+export interface DeferHeadersHooks<T = void> {
   /**
    * Called once, at the first `writeHead`/`write`/`end`/`flushHeaders`, before anything is sent; may set
    * headers and the status. The status and headers passed to that first `writeHead` are already on `res`
    * (`res.statusCode`, `res.getHeader`). A returned promise defers that call and every later one until it
    * settles; then they replay in order. Calls made from inside this hook are queued after the first one.
    */
-  beforeHeaders(res: ServerResponse): void | Promise<void>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a hook with nothing to wait for just returns
+  beforeHeaders(res: ServerResponse): void | Promise<T>;
+  /**
+   * `beforeHeaders`'s promise resolved with `value`: called before the held calls replay (so it may still
+   * set headers). Saves the caller a `.then` of its own on every deferred response.
+   */
+  resolved?(value: T, res: ServerResponse): void;
   /**
    * `beforeHeaders` threw or rejected: the queued calls are dropped (so are the handler's later writes)
    * and the response is yours to answer here (status, headers, body: calls made now go through). A
@@ -92,7 +98,7 @@ class Deferral {
   /** Whether a queued `write` told its caller false (then a 'drain' is owed). */
   owesDrain = false;
   readonly res: ServerResponse;
-  readonly hooks: DeferHeadersHooks;
+  readonly hooks: DeferHeadersHooks<unknown>;
   /** Whatever was there when wrapped: Node's methods, or another middleware's wrappers. */
   readonly original: Record<Name, Method>;
   /** The deferral this one was stacked on (a second `deferHeaders` on the same response), if any. */
@@ -100,7 +106,7 @@ class Deferral {
   /** Whether a call is being handed to {@link original} (the shared wrappers then skip this deferral). */
   passing = false;
 
-  constructor(res: Wrapped, hooks: DeferHeadersHooks) {
+  constructor(res: Wrapped, hooks: DeferHeadersHooks<unknown>) {
     this.res = res;
     this.hooks = hooks;
     this.previous = res[DEFERRAL];
@@ -156,9 +162,9 @@ class Deferral {
     this.state = State.Deferring;
     // `queue` now collects only the calls made from inside the hook; this first call goes before them.
     this.queue = null;
-    let pending: void | Promise<void>;
+    let pending: Promise<unknown> | undefined;
     try {
-      pending = this.hooks.beforeHeaders(res);
+      pending = this.hooks.beforeHeaders(res) as Promise<unknown> | undefined;
     } catch (error) {
       this.#holdFirst(name, args);
       this.fail(error);
@@ -176,7 +182,7 @@ class Deferral {
     this.#holdFirst(name, args);
     if (name === 'write') this.owesDrain = true;
     pending.then(
-      () => this.settle(),
+      (value) => this.settle(value),
       (error: unknown) => this.fail(error),
     );
     return queuedReturn(name, res);
@@ -190,7 +196,15 @@ class Deferral {
     else queue.unshift(first);
   }
 
-  settle(): void {
+  settle(value: unknown): void {
+    if (this.hooks.resolved !== undefined) {
+      try {
+        this.hooks.resolved(value, this.res);
+      } catch (error) {
+        this.fail(error);
+        return;
+      }
+    }
     const calls = this.queue ?? [];
     this.queue = null;
     this.state = State.Done;
@@ -258,8 +272,8 @@ const WRAPPERS: Record<Name, Method> = {
  * Wrap `res`'s `writeHead`, `write`, `end` and `flushHeaders` (own properties of `res`) so that
  * `hooks.beforeHeaders` runs before anything is sent. Call it once per response, before the handler.
  */
-export function deferHeaders(res: ServerResponse, hooks: DeferHeadersHooks): void {
-  const deferral = new Deferral(res, hooks);
+export function deferHeaders<T>(res: ServerResponse, hooks: DeferHeadersHooks<T>): void {
+  const deferral = new Deferral(res, hooks as DeferHeadersHooks<unknown>);
   const target = res as Wrapped;
   target[DEFERRAL] = deferral;
   target.writeHead = WRAPPERS.writeHead as ServerResponse['writeHead'];

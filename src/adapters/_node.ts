@@ -67,7 +67,7 @@ function answerError<Data extends object>(
 }
 
 /** One request's session, and the hooks that finalize it before the response's headers. */
-class NodeSession<Data extends object> implements AttachedSession<Data>, DeferHeadersHooks {
+class NodeSession<Data extends object> implements AttachedSession<Data>, DeferHeadersHooks<FinalizeResult> {
   readonly session: Session<Data>;
   readonly #runtime: SessionRuntime<Data>;
   readonly #handle: SessionHandle<Data>;
@@ -84,7 +84,7 @@ class NodeSession<Data extends object> implements AttachedSession<Data>, DeferHe
     this.#res = res;
   }
 
-  beforeHeaders(res: ServerResponse): void | Promise<void> {
+  beforeHeaders(res: ServerResponse): Promise<FinalizeResult> | undefined {
     this.#started = true;
     const vary = res.getHeader('Vary');
     const info: ResponseInfo = {
@@ -98,7 +98,11 @@ class NodeSession<Data extends object> implements AttachedSession<Data>, DeferHe
       applyResult(res, decision);
       return;
     }
-    return this.#handle.finalize(info).then((result) => applyResult(res, result));
+    return this.#handle.finalize(info);
+  }
+
+  resolved(result: FinalizeResult, res: ServerResponse): void {
+    applyResult(res, result);
   }
 
   onError(error: unknown, res: ServerResponse): void {

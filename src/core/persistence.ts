@@ -64,6 +64,21 @@ export function persistenceFor(context: SessionContext, store: AnyStore): Persis
   return persistence;
 }
 
+/** The compare-and-swap saves of one session key in flight in this process (see `serverSession`). */
+interface Flight {
+  /** Saves of the key started and not yet settled. */
+  count: number;
+  /** The latest of them, which the next one waits for; `null` when idle. */
+  tail: Promise<void> | null;
+  /** The data the latest settled one wrote, while others are still in flight. */
+  written: string | undefined;
+}
+
+/** Idle flights are swept once the map holds this many (or twice as many as after the last sweep). */
+const SWEEP_MIN = 1024;
+
+const ignore = (): void => {};
+
 /** Attempts at minting an unused key before giving up (Django's cache backend allows 10000). */
 const MAX_CREATE_ATTEMPTS = 100;
 
@@ -182,6 +197,7 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
     key: string,
     current: SessionData,
     loaded: ExpectedRecord,
+    flight: Flight,
     known?: StoredSession,
   ): Promise<void> => {
     const own = ownChanges(current, decodeStored(loaded), session.changes());
@@ -206,7 +222,7 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
       const record = recordOf(key, data);
       const outcome = await replace!(record, { data: stored.data, version: stored.version });
       if (outcome === 'ok') {
-        noteWritten(key, record);
+        flight.written = record.data;
         await settle(context, session, record, data, true, false, true);
         return;
       }
@@ -219,79 +235,102 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
   };
 
   /**
-   * Saves of a session key in flight in this process. A save waits for the one before it, so requests
-   * of this process never race each other's compare-and-swap: a save that follows another one loses its
-   * first compare-and-swap and merges at once, without the retries of a crowd racing for the record.
+   * The compare-and-swap saves of each session key in this process. A save waits for the one before it,
+   * so requests of this process never race each other's compare-and-swap: a save that follows another
+   * one loses its first compare-and-swap and merges at once, without the retries of a crowd racing for
+   * the record. Entries stay when idle (a visitor's next save reuses its entry without writing the map)
+   * and are swept in bulk once the map has doubled.
    */
-  const saving = new Map<string, Promise<unknown>>();
-  /** The data the latest of those saves wrote, while saves of the key are in flight. */
-  const lastWritten = new Map<string, string>();
+  const flights = new Map<string, Flight>();
+  let sweepAt = SWEEP_MIN;
 
-  /** Register `pending` as the latest save of `key` in flight, until it settles. */
-  const queue = (key: string, pending: Promise<void>): Promise<void> => {
-    const forget = (): void => {
-      if (saving.get(key) !== settled) return;
-      saving.delete(key);
-      lastWritten.delete(key);
-    };
-    const settled: Promise<void> = pending.then(forget, forget);
-    saving.set(key, settled);
-    return pending;
+  /** The flight of `key`, created (and the idle ones swept, now and then) when it has none. */
+  const flightOf = (key: string): Flight => {
+    let flight = flights.get(key);
+    if (flight !== undefined) return flight;
+    if (flights.size >= sweepAt) {
+      for (const [name, idle] of flights) if (idle.count === 0) flights.delete(name);
+      sweepAt = Math.max(SWEEP_MIN, flights.size * 2);
+    }
+    flight = { count: 0, tail: null, written: undefined };
+    flights.set(key, flight);
+    return flight;
   };
 
-  /** Remember what a save wrote, for the saves of the same key queued behind it. */
-  const noteWritten = (key: string, record: SessionRecord): void => {
-    if (saving.has(key)) lastWritten.set(key, record.data);
-  };
-
-  /** One compare-and-swap of `data` against `loaded`, then a merge when it lost. */
-  const compareAndSwap = async (
+  /**
+   * Compare-and-swap `data` against `loaded`, then merge when it lost. Behind an earlier save of the same
+   * key (`previous`), it first waits for it, and merges at once when that save wrote something else than
+   * what this request loaded.
+   */
+  const swap = async (
     session: Session,
     key: string,
     data: SessionData,
     loaded: ExpectedRecord,
+    flight: Flight,
+    previous: Promise<void> | null,
   ): Promise<void> => {
-    const record = recordOf(key, data);
-    const outcome = await replace!(record, loaded);
-    if (outcome === 'ok') {
-      noteWritten(key, record);
-      return settle(context, session, record, data, true, false, true);
+    try {
+      if (previous !== null) {
+        await previous.then(ignore, ignore);
+        const last = flight.written;
+        if (last !== undefined && last !== loaded.data) {
+          return await merge(session, key, data, loaded, flight, { data: last });
+        }
+      }
+      const record = recordOf(key, data);
+      const outcome = await replace!(record, loaded);
+      if (outcome === 'ok') {
+        flight.written = record.data;
+        const indexed = settle(context, session, record, data, true, false, true);
+        if (indexed !== undefined) await indexed;
+        return;
+      }
+      if (outcome === 'missing') throw missing();
+      conflict();
+      return await merge(session, key, data, loaded, flight);
+    } finally {
+      if (--flight.count === 0) {
+        flight.tail = null;
+        flight.written = undefined;
+      }
     }
-    if (outcome === 'missing') throw missing();
-    conflict();
-    return merge(session, key, data, loaded);
   };
 
-  /**
-   * Write `data` under `key`: an atomic create or update, as Django's `save(must_create)`. With merge on,
-   * an update of data loaded from the store is a compare-and-swap against what was loaded.
-   */
-  const write = async (
+  /** An atomic create or update of `data` under `key`, as Django's `save(must_create)`. */
+  const put = async (
     session: Session,
     key: string,
     data: SessionData,
     mustCreate: boolean,
   ): Promise<void> => {
-    store.validateKey?.(key);
-    const loaded = mustCreate || replace === null ? undefined : internals.storedAs(session, data);
-    if (loaded !== undefined) {
-      const previous = saving.get(key);
-      if (previous === undefined) return queue(key, compareAndSwap(session, key, data, loaded));
-      return queue(
-        key,
-        previous.then(() => {
-          // A save of this process wrote after this request loaded: its compare-and-swap would fail,
-          // so it merges at once onto what that save wrote.
-          const last = lastWritten.get(key);
-          return last === undefined || last === loaded.data
-            ? compareAndSwap(session, key, data, loaded)
-            : merge(session, key, data, loaded, { data: last });
-        }),
-      );
-    }
     const record = recordOf(key, data);
     const ok = await (mustCreate ? store.create(record) : store.update(record));
     return settle(context, session, record, data, replace !== null, mustCreate, ok);
+  };
+
+  /**
+   * Write `data` under `key`. With merge on, an update of data loaded from the store is a
+   * compare-and-swap against what was loaded ({@link swap}); anything else a create or update.
+   */
+  const write = (session: Session, key: string, data: SessionData, mustCreate: boolean): Promise<void> => {
+    store.validateKey?.(key);
+    const loaded = mustCreate || replace === null ? undefined : internals.storedAs(session, data);
+    if (loaded === undefined) return put(session, key, data, mustCreate);
+    const flight = flightOf(key);
+    const previous = flight.count === 0 ? null : flight.tail;
+    flight.count++;
+    const pending = swap(session, key, data, loaded, flight, previous);
+    flight.tail = pending;
+    return pending;
+  };
+
+  /** Save data that is loaded: under a new key when loading dropped an unknown or expired one. */
+  const saveLoaded = (session: Session, data: SessionData, mustCreate: boolean): Promise<void> => {
+    // As Django's `_get_or_create_session_key`.
+    const key = session.sessionKey;
+    if (key === null) return persistence.create(session);
+    return write(session, key, data, mustCreate);
   };
 
   const persistence: Persistence = {
@@ -328,14 +367,16 @@ export function serverSession(context: SessionContext, store: SessionStore): Per
       return store.exists(key);
     },
 
-    async save(session, mustCreate) {
-      if (session.sessionKey === null) return persistence.create(session);
-      const data = await internals.dataForSave(session, mustCreate);
-      // Loading may have dropped an unknown or expired key: the data then goes under a new key, as
-      // Django's `_get_or_create_session_key`.
-      const key = session.sessionKey;
-      if (key === null) return persistence.create(session);
-      return write(session, key, data, mustCreate);
+    // Not async: a save of loaded data (nearly every save) goes to the store without a promise hop.
+    save(session, mustCreate) {
+      try {
+        if (session.sessionKey === null) return persistence.create(session);
+        const data = internals.dataForSave(session, mustCreate);
+        if (data instanceof Promise) return data.then((loaded) => saveLoaded(session, loaded, mustCreate));
+        return saveLoaded(session, data, mustCreate);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
 
     // Keys are 165 bits of CSPRNG output, so no exists() probe: the atomic create catches a collision.

@@ -109,6 +109,12 @@ export interface SessionInternals {
    * (the caller awaits either: a save of loaded data then costs no extra promise).
    */
   dataForSave(session: Session, mustCreate: boolean): SessionData | Promise<SessionData>;
+  /** The data, loading it on first use (Django's `_get_session`): the cached object itself once loaded. */
+  data(session: Session): SessionData | Promise<SessionData>;
+  /** `set`, synchronously, on loaded data (throws what `set` rejects with). */
+  assign(session: Session, data: SessionData, key: string, value: unknown): void;
+  /** `delete`, synchronously, on loaded data. */
+  unset(session: Session, data: SessionData, key: string): void;
 }
 
 // Assigned once, by Session's static block (the only code that can reach its private fields).
@@ -251,6 +257,15 @@ export class Session<Data extends object = SessionData> {
         session.#cleared = false;
       },
       dataForSave: (session, mustCreate) => session.#data(mustCreate),
+      data: (session) => session.#data(),
+      assign(session, data, key, value) {
+        session.#store(data, key, value);
+      },
+      unset(session, data, key) {
+        if (!Object.hasOwn(data, key)) return;
+        delete data[key];
+        session.#markDeleted(key);
+      },
     };
   }
 
@@ -280,17 +295,22 @@ export class Session<Data extends object = SessionData> {
    * still resolving (a store URL whose client is being loaded): every request opens a new session, so
    * the common case must not cost a promise hop.
    */
-  #withPersistence<T>(use: (persistence: Persistence) => Promise<T>): Promise<T> {
-    if (this.#persist !== null) return use(this.#persist);
+  /** The persistence of this session's store, or `null` while the store is still resolving. */
+  #persistenceNow(): Persistence | null {
+    if (this.#persist !== null) return this.#persist;
     const store = this.#context.store;
-    if (store instanceof Promise) {
-      return store.then((resolved) => {
-        this.#persist ??= persistenceFor(this.#context, resolved);
-        return use(this.#persist);
-      });
-    }
+    if (store instanceof Promise) return null;
     this.#persist = persistenceFor(this.#context, store);
-    return use(this.#persist);
+    return this.#persist;
+  }
+
+  #withPersistence<T>(use: (persistence: Persistence) => Promise<T>): Promise<T> {
+    const persistence = this.#persistenceNow();
+    if (persistence !== null) return use(persistence);
+    return Promise.resolve(this.#context.store).then((resolved) => {
+      this.#persist ??= persistenceFor(this.#context, resolved);
+      return use(this.#persist);
+    });
   }
 
   /**
@@ -320,6 +340,9 @@ export class Session<Data extends object = SessionData> {
 
   /** The stored data for the current key. */
   #loadNow(): Promise<SessionData> {
+    // Every session's first read comes here: no closure unless the store is still resolving.
+    const persistence = this.#persistenceNow();
+    if (persistence !== null) return persistence.load(this as Session);
     return this.#withPersistence((p) => p.load(this as Session));
   }
 
@@ -554,9 +577,16 @@ export class Session<Data extends object = SessionData> {
   }
 
   /** Persist the session. Without a key, creates one. A vanished record throws {@link UpdateError}. */
-  async save(options: SaveOptions = {}): Promise<void> {
-    const mustCreate = options.mustCreate ?? false;
-    await this.#withPersistence((p) => p.save(this as Session, mustCreate));
+  save(options?: SaveOptions): Promise<void> {
+    // Not async (the response's save runs on every changed request): it never throws, it rejects.
+    try {
+      const mustCreate = options?.mustCreate ?? false;
+      const persistence = this.#persistenceNow();
+      if (persistence !== null) return persistence.save(this as Session, mustCreate);
+      return this.#withPersistence((p) => p.save(this as Session, mustCreate));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** Create a new, empty record under a fresh key (Django's `create`); marks the session modified. */

@@ -8,7 +8,7 @@ import type { TLSSocket } from 'node:tls';
 import { type DeferHeadersHooks, deferHeaders } from '../adapters/_defer-headers.js';
 import { hasErrorCode, SessionInterrupted, UpdateError } from '../core/errors.js';
 import type { SessionManager } from '../core/manager.js';
-import type { Session as CoreSession } from '../core/session.js';
+import { type Session as CoreSession, sessionInternals } from '../core/session.js';
 import { sessionErrorResponse } from '../http/errors.js';
 import { isSecureRequest, readSessionCookie } from '../http/request.js';
 import { patchVary } from '../http/vary.js';
@@ -62,6 +62,8 @@ function appendSetCookie(res: ServerResponse, line: string): void {
 class RequestHandling implements RequestContext, DeferHeadersHooks {
   current: Session | null = null;
   destroyed = false;
+  /** The sessionkit session whose save the response waits for: its request ends when that settles. */
+  finishing: CoreSession | null = null;
 
   constructor(
     readonly req: SessionRequest,
@@ -78,7 +80,8 @@ class RequestHandling implements RequestContext, DeferHeadersHooks {
   /** Load the cookie's session (one store round trip), then run the route. */
   load(id: string): void {
     const core = this.manager.open(id);
-    core.toObject().then(
+    // The loaded data object itself, not a copy: the session's properties are copied from it.
+    Promise.resolve(sessionInternals().data(core)).then(
       (data) => this.loaded(core, id, data as Record<string, unknown>),
       (error: unknown) => this.loadFailed(error),
     );
@@ -130,10 +133,10 @@ class RequestHandling implements RequestContext, DeferHeadersHooks {
     this.next();
   }
 
-  beforeHeaders(res: ServerResponse): void | Promise<void> {
+  beforeHeaders(res: ServerResponse): Promise<void> | undefined {
     // The response is finalized: a lock taken through getSession(req).lock() is released after the save.
     const core = this.current === null ? null : coreSessionOf(this.current);
-    let outcome: void | Promise<void>;
+    let outcome: Promise<void> | undefined;
     try {
       outcome = finalize(this, res);
     } catch (error) {
@@ -144,10 +147,16 @@ class RequestHandling implements RequestContext, DeferHeadersHooks {
       core?.requestFinished();
       return;
     }
-    return outcome.finally(() => core?.requestFinished());
+    this.finishing = core;
+    return outcome;
+  }
+
+  resolved(): void {
+    this.finishing?.requestFinished();
   }
 
   onError(error: unknown, res: ServerResponse): void {
+    this.finishing?.requestFinished();
     answerError(error, res, this.manager);
   }
 }
@@ -162,7 +171,7 @@ function varyOnCookie(res: ServerResponse): void {
  * Decide and do what the response needs (express-session's `shouldSave`/`shouldSetCookie`, with the fixes
  * documented in docs/express-session.md): runs once, before the headers go out.
  */
-function finalize(context: RequestHandling, res: ServerResponse): void | Promise<void> {
+function finalize(context: RequestHandling, res: ServerResponse): Promise<void> | undefined {
   const { options, req, cookiePresent } = context;
   // The response depends on the session cookie whatever the route did with the session.
   varyOnCookie(res);
@@ -176,8 +185,10 @@ function finalize(context: RequestHandling, res: ServerResponse): void | Promise
       const cookie = session?.cookie ?? new Cookie(context.cookieOptions, context.secureRequest);
       appendSetCookie(res, cookie.deletion(options.name));
     };
-    if (session === null || isNewSession(session)) return deleteCookie();
-    return coreSessionOf(session).destroy().then(deleteCookie);
+    if (session !== null && !isNewSession(session))
+      return coreSessionOf(session).destroy().then(deleteCookie);
+    deleteCookie();
+    return;
   }
   const changes = changesOf(session);
   const failed = res.statusCode >= 500;
@@ -203,17 +214,17 @@ function finalize(context: RequestHandling, res: ServerResponse): void | Promise
   if (touchOnly) {
     const core = coreSessionOf(session);
     if (core.touchDue()) {
-      const touched = Promise.resolve(core.touchNow());
-      return setCookie ? touched.then(() => sendCookie(res, session, options.name)) : touched.then(() => {});
+      // Set now: if the touch fails, the error answer replaces every header.
+      if (setCookie) sendCookie(res, session, options.name);
+      return core.touchNow().then(ignore);
     }
   }
-  if (!save) {
-    if (setCookie) sendCookie(res, session, options.name);
-    return;
-  }
-  const saving = persist(session, changes);
-  return setCookie ? saving.then(() => sendCookie(res, session, options.name)) : saving;
+  // Set before the save settles for the same reason: the cookie depends on neither outcome.
+  if (setCookie) sendCookie(res, session, options.name);
+  return save ? persist(session, changes) : undefined;
 }
+
+const ignore = (): void => {};
 
 /** Whether the manager's store extends expiries without a save (see `SessionStore.touch`). */
 function canTouch(manager: SessionManager): boolean {

@@ -10,7 +10,7 @@
 import type { IncomingMessage } from 'node:http';
 import { EXPIRY_KEY, parsePythonIsoformat } from '../core/expiry.js';
 import type { SessionManager } from '../core/manager.js';
-import type { Session as CoreSession } from '../core/session.js';
+import { type Session as CoreSession, sessionInternals } from '../core/session.js';
 import { Cookie } from './cookie.js';
 import { type CookieOptions, newSessionId, type ResolvedOptions } from './options.js';
 
@@ -365,39 +365,45 @@ export function changesOf(session: Session): Changes {
   };
 }
 
+/** Django's `save(must_create=True)`, for a session not in the store yet. */
+const MUST_CREATE = Object.freeze({ mustCreate: true });
+
 /**
  * Write `changes` into the sessionkit session and save it (creating the record for a new session).
- * A promise chain rather than an async function: this runs on every saved request, and the chain
- * allocates less than an async frame held across two awaits.
+ * Not async, and no promise step before the store's: this runs on every saved request.
  */
 export function persist(session: Session, changes: Changes): Promise<void> {
   const state = stateOf(session);
   const core = state.core;
+  const internals = sessionInternals();
+  const loaded = internals.data(core);
+  // Loaded at the start of the request; only a lock() taken since can have dropped the cache.
+  if (loaded instanceof Promise) return loaded.then(() => persist(session, changes));
   const data = session as unknown as Record<string, unknown>;
-  const pending: Promise<unknown>[] = [];
   // What the snapshot becomes once the save succeeded (what is written now): key, snapshot, key, ...
   const written: Array<string | Snapshot> = [];
-  for (const key of changes.set) {
-    pending.push(core.set(key, data[key]));
-    written.push(key, snapshotOf(data[key])!);
-  }
-  for (const key of changes.deleted) pending.push(core.delete(key));
   const age = ageOf(session.cookie);
-  if (changes.ageChanged) {
-    // The configured lifetime needs no custom expiry; anything else is Django's `set_expiry(seconds)`.
-    if (age === state.defaultAge) pending.push(core.delete(EXPIRY_KEY));
-    else pending.push(core.set(EXPIRY_KEY, age === null ? 0 : Math.max(1, age)));
+  try {
+    for (const key of changes.set) {
+      internals.assign(core, loaded, key, data[key]);
+      written.push(key, snapshotOf(data[key])!);
+    }
+    for (const key of changes.deleted) internals.unset(core, loaded, key);
+    if (changes.ageChanged) {
+      // The configured lifetime needs no custom expiry; anything else is Django's `set_expiry(seconds)`.
+      if (age === state.defaultAge) internals.unset(core, loaded, EXPIRY_KEY);
+      else internals.assign(core, loaded, EXPIRY_KEY, age === null ? 0 : Math.max(1, age));
+    }
+  } catch (error) {
+    return Promise.reject(error);
   }
-  const ready = pending.length === 1 ? (pending[0] as Promise<unknown>) : Promise.all(pending);
-  return ready
-    .then(() => core.save({ mustCreate: state.isNew }))
-    .then(() => {
-      state.isNew = false;
-      const snapshot = state.snapshot;
-      for (let i = 0; i < written.length; i += 2)
-        snapshot.set(written[i] as string, written[i + 1] as Snapshot);
-      for (const key of changes.deleted) snapshot.delete(key);
-      state.savedAge = age;
-      core.modified = false;
-    });
+  return core.save(state.isNew ? MUST_CREATE : undefined).then(() => {
+    state.isNew = false;
+    const snapshot = state.snapshot;
+    for (let i = 0; i < written.length; i += 2)
+      snapshot.set(written[i] as string, written[i + 1] as Snapshot);
+    for (const key of changes.deleted) snapshot.delete(key);
+    state.savedAge = age;
+    core.modified = false;
+  });
 }

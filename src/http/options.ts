@@ -78,6 +78,8 @@ class RequestSession<Data extends object> implements SessionHandle<Data> {
   readonly session: Session<Data>;
   readonly requestHadCookie: boolean;
   #decision: FinalizeDecision | null = null;
+  /** What the decision was taken on; the save's cookie uses it too. */
+  #context: FinalizeContext | null = null;
   #promise: Promise<FinalizeResult> | null = null;
 
   constructor(session: Session<Data>, requestHadCookie: boolean) {
@@ -85,18 +87,16 @@ class RequestSession<Data extends object> implements SessionHandle<Data> {
     this.requestHadCookie = requestHadCookie;
   }
 
-  #context(response: ResponseInfo): FinalizeContext {
-    return {
-      status: response.status,
-      secureRequest: response.secureRequest,
-      existingVary: response.existingVary,
-      requestHadCookie: this.requestHadCookie,
-    };
-  }
-
   decide(response: ResponseInfo): FinalizeDecision {
     if (this.#decision === null) {
-      this.#decision = decideFinalize(this.session, this.#context(response));
+      const context: FinalizeContext = {
+        status: response.status,
+        secureRequest: response.secureRequest,
+        existingVary: response.existingVary,
+        requestHadCookie: this.requestHadCookie,
+      };
+      this.#decision = decideFinalize(this.session, context);
+      this.#context = context;
       // No save follows: the request is over for the session (a lock it took is released).
       if (!this.#decision.save) this.session.requestFinished();
     }
@@ -106,11 +106,13 @@ class RequestSession<Data extends object> implements SessionHandle<Data> {
   finalize(response: ResponseInfo): Promise<FinalizeResult> {
     if (this.#promise === null) {
       try {
-        const { save, ...result } = this.decide(response);
-        this.#promise = save
-          ? saveForResponse(this.session, this.#context(response), result).finally(() =>
-              this.session.requestFinished(),
-            )
+        const decision = this.decide(response);
+        // A new list for the save's cookie: the decision stays as decided.
+        const setCookie = decision.save ? [] : decision.setCookie;
+        const result: FinalizeResult = { setCookie, vary: decision.vary };
+        // saveForResponse ends the request for the session (releases its lock) once saved.
+        this.#promise = decision.save
+          ? saveForResponse(this.session, this.#context!, result)
           : Promise.resolve(result);
       } catch (error) {
         this.session.requestFinished();

@@ -102,8 +102,17 @@ function cookieTemplate(settings: ResolvedSettings, secure: boolean): CookieTemp
   let pair = templates.get(settings);
   const cached = pair?.[secure ? 1 : 0];
   if (cached) {
-    const [n, d, p, s, h] = cached.from;
-    if (n === name && d === domain && p === path && s === sameSite && h === httpOnly) return cached;
+    // Indexed, not destructured: array destructuring runs the iterator protocol on every response.
+    const from = cached.from;
+    if (
+      from[0] === name &&
+      from[1] === domain &&
+      from[2] === path &&
+      from[3] === sameSite &&
+      from[4] === httpOnly
+    ) {
+      return cached;
+    }
   }
   try {
     // Validates name, domain, path and the cookie-prefix rules exactly as every later call would.
@@ -210,8 +219,9 @@ function interrupted(error: unknown): unknown {
 
 /**
  * The asynchronous half of {@link finalizeSession}, when {@link decideFinalize} said a save is due:
- * save the session and add its cookie to `result`. Browser-close cookies get no `Max-Age`/`expires`;
- * others `Max-Age = getExpiryAge()` and a matching `expires` from the session clock.
+ * save the session and add its cookie to `result`, then end the request for the session (a lock it
+ * holds is released). Browser-close cookies get no `Max-Age`/`expires`; others `Max-Age =
+ * getExpiryAge()` and a matching `expires` from the session clock.
  * @throws {SessionInterrupted} when the record vanished during the request (the save error is its `cause`).
  */
 export async function saveForResponse<Data extends object>(
@@ -219,17 +229,21 @@ export async function saveForResponse<Data extends object>(
   context: FinalizeContext,
   result: FinalizeResult,
 ): Promise<FinalizeResult> {
-  const settings = session.settings;
-  if (!session.modified && !settings.saveEveryRequest && session.touchDue()) {
-    return touchForResponse(session, context, result);
-  }
   try {
-    await session.save();
-  } catch (error) {
-    throw interrupted(error);
+    const settings = session.settings;
+    if (!session.modified && !settings.saveEveryRequest && session.touchDue()) {
+      return await touchForResponse(session, context, result);
+    }
+    try {
+      await session.save();
+    } catch (error) {
+      throw interrupted(error);
+    }
+    result.setCookie.push(savedSessionCookie(session, context, false)!);
+    return result;
+  } finally {
+    session.requestFinished();
   }
-  result.setCookie.push(savedSessionCookie(session, context, false)!);
-  return result;
 }
 
 /**
@@ -288,10 +302,15 @@ export async function finalizeSession<Data extends object>(
   session: Session<Data>,
   context: FinalizeContext,
 ): Promise<FinalizeResult> {
+  let decision: FinalizeDecision;
   try {
-    const { save, ...result } = decideFinalize(session, context);
-    return save ? await saveForResponse(session, context, result) : result;
-  } finally {
+    decision = decideFinalize(session, context);
+  } catch (error) {
     session.requestFinished();
+    throw error;
   }
+  const result: FinalizeResult = { setCookie: decision.setCookie, vary: decision.vary };
+  if (decision.save) return saveForResponse(session, context, result);
+  session.requestFinished();
+  return result;
 }

@@ -37,6 +37,14 @@ export interface MemoryStoreOptions {
   logger?: Logger;
 }
 
+// Settled promises shared by every call: the store answers without allocating one per operation.
+const TRUE = Promise.resolve(true);
+const FALSE = Promise.resolve(false);
+const NONE: Promise<StoredSession | null> = Promise.resolve(null);
+const REPLACED = Promise.resolve('ok' as const);
+const CONFLICT = Promise.resolve('conflict' as const);
+const MISSING = Promise.resolve('missing' as const);
+
 interface Entry {
   data: string;
   expireDate: Date;
@@ -101,33 +109,47 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
     kind: 'server',
     name: 'memory',
     dataFormat,
-    async load(key: string, now: Date): Promise<StoredSession | null> {
+    // Not async: most answers are one of the shared settled promises. A write may evict, and the
+    // eviction warning goes to the app's logger, so writes turn a throw into a rejection.
+    load(key: string, now: Date): Promise<StoredSession | null> {
       const entry = alive(key, cache.get(key));
-      if (entry === undefined || entry.expireDate.getTime() <= now.getTime()) return null;
-      return { data: entry.data, expireDate: entry.expireDate };
+      if (entry === undefined || entry.expireDate.getTime() <= now.getTime()) return NONE;
+      return Promise.resolve({ data: entry.data, expireDate: entry.expireDate });
     },
-    async exists(key) {
-      return has(key);
+    exists(key) {
+      return has(key) ? TRUE : FALSE;
     },
-    async create(record) {
-      if (has(record.key)) return false;
-      put(record);
-      return true;
+    create(record) {
+      try {
+        if (has(record.key)) return FALSE;
+        put(record);
+        return TRUE;
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
-    async update(record) {
-      // One lookup (which also makes the entry recently used, as set() would), updated in place.
-      const entry = alive(record.key, cache.get(record.key));
-      if (entry === undefined) return false;
-      put(record, entry);
-      return true;
+    update(record) {
+      try {
+        // One lookup (which also makes the entry recently used, as set() would), updated in place.
+        const entry = alive(record.key, cache.get(record.key));
+        if (entry === undefined) return FALSE;
+        put(record, entry);
+        return TRUE;
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
-    // No await between the compare and the write, so no other save can run in between.
-    async replace(record, expected) {
-      const entry = alive(record.key, cache.get(record.key));
-      if (entry === undefined) return 'missing';
-      if (entry.data !== expected.data) return 'conflict';
-      put(record, entry);
-      return 'ok';
+    // Synchronous between the compare and the write, so no other save can run in between.
+    replace(record, expected) {
+      try {
+        const entry = alive(record.key, cache.get(record.key));
+        if (entry === undefined) return MISSING;
+        if (entry.data !== expected.data) return CONFLICT;
+        put(record, entry);
+        return REPLACED;
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
     lock: createLocalLocks(),
     async set(record) {
