@@ -73,11 +73,6 @@ export interface SessionChanges {
   readonly cleared: boolean;
 }
 
-/** Told once when a session first becomes modified (see {@link Session.watchModified}). @internal */
-export interface ModifiedWatcher {
-  sessionModified(): void;
-}
-
 /** Options of {@link Session.save}. */
 export interface SaveOptions {
   /** Create a new record, failing with {@link CreateError} if the key exists (Django's `must_create`). */
@@ -160,7 +155,6 @@ export class Session<Data extends object = SessionData> {
   readonly #context: SessionContext;
   #key: string | null;
   #modified = false;
-  #watcher: ModifiedWatcher | null = null;
   #cache: SessionData | null = null;
   #loading: Promise<SessionData> | null = null;
   // Created on first change: most requests change nothing.
@@ -194,19 +188,6 @@ export class Session<Data extends object = SessionData> {
 
   set modified(value: boolean) {
     this.#modified = value;
-    if (value && this.#watcher !== null) {
-      const watcher = this.#watcher;
-      this.#watcher = null;
-      watcher.sessionModified();
-    }
-  }
-
-  /**
-   * @internal Tell `watcher` (once) when the session first becomes modified: the Node adapters then
-   * start buffering writes, which only a save needs.
-   */
-  watchModified(watcher: ModifiedWatcher): void {
-    this.#watcher = watcher;
   }
 
   /** The session key (the cookie value), or `null` until the session is saved. Read-only. */
