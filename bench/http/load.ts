@@ -60,6 +60,8 @@ export interface PhaseResult {
   spread?: number;
   /** The server's CPU time (all threads, user + system) per response, in µs, when the platform tells. */
   serverCpuUs?: number;
+  /** The load generator's CPU time over the phase's wall-clock time (1 = one core busy throughout). */
+  generatorCpu?: number;
 }
 
 /** Options of {@link runPhase}. */

@@ -22,19 +22,19 @@ const ms = (value: number): string => value.toFixed(2);
 const pct = (value: number | undefined): string => (value === undefined ? '' : `${Math.round(value * 100)}%`);
 
 /**
- * One table per phase: req/s, p50 and p99 latency per variant, and the server's CPU time per response
- * where the platform tells (medians over rounds).
+ * One table per phase: req/s, p50 and p99 latency per variant, the server's CPU time per response
+ * where the platform tells, and how busy the load generator was (medians over rounds).
  */
 export function printTables(runs: readonly VariantRun[], phases: typeof PHASES = PHASES): void {
   for (const phase of phases) {
     const rows = runs.map(({ variant, phases }) => {
       const r = phases.get(phase.name)!;
       const cpu = r.serverCpuUs === undefined ? 'n/a' : r.serverCpuUs.toFixed(0);
-      return [variant.name, fmtInt(r.rps), pct(r.spread), ms(r.p50), ms(r.p99), cpu];
+      return [variant.name, fmtInt(r.rps), pct(r.spread), ms(r.p50), ms(r.p99), cpu, pct(r.generatorCpu)];
     });
     printTable(
       `Phase ${phase.name} (${phase.paths.join(' → ')})`,
-      ['variant', 'req/s', 'spread', 'p50 ms', 'p99 ms', 'server CPU µs/req'],
+      ['variant', 'req/s', 'spread', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'load gen CPU'],
       rows,
     );
   }

@@ -6,7 +6,7 @@
  *
  *   npx tsx bench/http/run.ts [--build] [--quick] [--only node-bare,node-sessionkit] [--connections 10]
  *                             [--seconds 2] [--rounds 3] [--cpu-prof <dir> [--cpu-prof-interval 50]]
- *                             [--phases /counter,mixed]
+ *                             [--phases /counter,mixed] [--pin]
  *   /opt/node24/node_modules/node/bin/node --import tsx bench/http/run.ts --build   # on Node 24
  *
  * `--build` runs the servers from an esbuild build of `src/` and `bench/` (what users run) instead of
@@ -15,8 +15,13 @@
  * the machine hits all variants alike. Figures are medians over the rounds; ratios are medians of
  * per-round ratios. On Linux each table also shows the server's CPU time per response (from
  * `/proc/<pid>/stat`). The Redis variants need Redis on loopback (`SESSIONKIT_REDIS_URL`).
+ *
+ * `--pin` (Linux, `taskset`) binds each server to the last CPU and this process (the load generator) to
+ * the others, so the two never compete for a core and req/s measures the server alone; the tables then
+ * also show how busy the generator was (near 100% means it, not the server, set the pace).
  * @module
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { cpus, loadavg, platform, release } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -44,6 +49,7 @@ const { values } = parseArgs({
     'cpu-prof-interval': { type: 'string' },
     phases: { type: 'string' },
     build: { type: 'boolean', default: false },
+    pin: { type: 'boolean', default: false },
   },
 });
 if (values.build) rerunFromBuild('run');
@@ -74,6 +80,14 @@ if (selected.length === 0)
 
 const load = (): string => loadavg()[0]!.toFixed(1);
 const cpu = cpus();
+/** With `--pin`: the one CPU the servers run on; the generator keeps the others. */
+let serverCpu: number | null = null;
+if (values.pin) {
+  if (platform() !== 'linux' || cpu.length < 2)
+    throw new Error('--pin needs Linux (taskset) and 2 or more CPUs');
+  serverCpu = cpu.length - 1;
+  execFileSync('taskset', ['-a', '-p', '-c', `0-${serverCpu - 1}`, String(process.pid)], { stdio: 'ignore' });
+}
 console.log(
   '# HTTP benchmark (issues 3, 15): sessions on node:http, Express and Fastify, memory stores and Redis',
 );
@@ -86,6 +100,9 @@ console.log(
     `connections = virtual users, each with its own cookie jar; ${warmUp} s warm-up, then per phase ` +
     `${rounds} rounds × ${seconds} s per variant${values.quick ? ' (--quick)' : ''}`,
 );
+if (serverCpu !== null) {
+  console.log(`# --pin: each server bound to CPU ${serverCpu}, the load generator to CPU 0-${serverCpu - 1}`);
+}
 
 const began = Date.now();
 const servers = new Map<string, ServerProcess>();
@@ -98,7 +115,7 @@ const runs: VariantRun[] = selected.map((variant) => ({
 }));
 try {
   for (const run of runs) {
-    const server = await startServer(run.variant.file, cpuProfFlags);
+    const server = await startServer(run.variant.file, cpuProfFlags, serverCpu);
     servers.set(run.variant.name, server);
     run.users = createUsers(connections);
     users.set(run.variant.name, run.users);
@@ -117,6 +134,8 @@ try {
         const run = runs[(i + round) % runs.length]!;
         const server = servers.get(run.variant.name)!;
         const cpuBefore = server.cpuSeconds();
+        const generatorBefore = process.cpuUsage();
+        const wallBefore = process.hrtime.bigint();
         const result = await runPhase({
           port: server.port,
           users: run.users,
@@ -125,6 +144,9 @@ try {
           checkCounters: run.variant.sessions,
         });
         const cpuAfter = server.cpuSeconds();
+        const generator = process.cpuUsage(generatorBefore);
+        const wall = Number(process.hrtime.bigint() - wallBefore) / 1e3;
+        result.generatorCpu = (generator.user + generator.system) / wall;
         if (cpuBefore !== null && cpuAfter !== null && result.responses > 0) {
           result.serverCpuUs = ((cpuAfter - cpuBefore) * 1e6) / result.responses;
         }
@@ -170,5 +192,6 @@ function combine(list: readonly PhaseResult[]): PhaseResult {
     spread:
       (Math.max(...list.map((r) => r.rps)) - Math.min(...list.map((r) => r.rps))) / median((r) => r.rps),
     ...(withCpu ? { serverCpuUs: median((r) => r.serverCpuUs!) } : {}),
+    generatorCpu: median((r) => r.generatorCpu ?? Number.NaN),
   };
 }

@@ -50,11 +50,19 @@ export function serverEntry(file: string): { path: string; loader: string[] } {
 
 /**
  * Spawn `node [flags] --import tsx servers/<file>` (from a build: `node [flags] servers/<file>.js`) and wait
- * until it reports its port; `flags` are extra Node flags (`--cpu-prof` ...).
+ * until it reports its port; `flags` are extra Node flags (`--cpu-prof` ...); `cpu`, when given, is the
+ * only CPU the server may run on (Linux, `taskset`).
  */
-export async function startServer(file: string, flags: readonly string[] = []): Promise<ServerProcess> {
+export async function startServer(
+  file: string,
+  flags: readonly string[] = [],
+  cpu: number | null = null,
+): Promise<ServerProcess> {
   const { path, loader } = serverEntry(file);
-  const child: ChildProcess = spawn(process.execPath, [...flags, ...loader, path], {
+  const argv = [process.execPath, ...flags, ...loader, path];
+  // `taskset -c <cpu>` binds every thread of the server (main, GC helpers, libuv pool) to that CPU.
+  const command = cpu === null ? argv : ['taskset', '-c', String(cpu), ...argv];
+  const child: ChildProcess = spawn(command[0]!, command.slice(1), {
     env: { ...process.env, PORT: '0', NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
