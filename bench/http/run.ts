@@ -18,10 +18,13 @@
  *
  * `--pin` (Linux, `taskset`) binds each server to the last CPU and this process (the load generator) to
  * the others, so the two never compete for a core and req/s measures the server alone; the tables then
- * also show how busy the generator was (near 100% means it, not the server, set the pace).
+ * also show how busy the generator was (near 100% means it, not the server, set the pace). The Redis
+ * variants then use a Redis of their own, started on the generator's CPUs (as if on another machine)
+ * and stopped at the end, unless `SESSIONKIT_REDIS_URL` names one.
  * @module
  */
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { cpus, loadavg, platform, release } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -104,6 +107,34 @@ if (serverCpu !== null) {
   console.log(`# --pin: each server bound to CPU ${serverCpu}, the load generator to CPU 0-${serverCpu - 1}`);
 }
 
+/** With `--pin`: a private Redis on the generator's CPUs for the Redis variants. */
+let redis: ChildProcess | null = null;
+if (serverCpu !== null && process.env.SESSIONKIT_REDIS_URL === undefined) {
+  if (selected.some((variant) => variant.name.includes('redis'))) {
+    const port = 16_379 + (process.pid % 1000);
+    redis = spawn(
+      'taskset',
+      [
+        '-c',
+        `0-${serverCpu - 1}`,
+        'redis-server',
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+      ],
+      { stdio: 'ignore' },
+    );
+    process.env.SESSIONKIT_REDIS_URL = `redis://127.0.0.1:${port}`;
+    await waitForPort(port);
+    console.log(
+      `# --pin: the Redis variants use a Redis of their own on 127.0.0.1:${port}, CPU 0-${serverCpu - 1}`,
+    );
+  }
+}
+
 const began = Date.now();
 const servers = new Map<string, ServerProcess>();
 const users = new Map<string, VirtualUser[]>();
@@ -159,6 +190,11 @@ try {
   }
 } finally {
   for (const server of servers.values()) await server.stop();
+  if (redis !== null && redis.exitCode === null) {
+    const exited = once(redis, 'exit');
+    redis.kill('SIGTERM');
+    await exited;
+  }
 }
 
 for (const run of runs) {
@@ -194,4 +230,23 @@ function combine(list: readonly PhaseResult[]): PhaseResult {
     ...(withCpu ? { serverCpuUs: median((r) => r.serverCpuUs!) } : {}),
     generatorCpu: median((r) => r.generatorCpu ?? Number.NaN),
   };
+}
+
+/** Resolve once something accepts connections on 127.0.0.1:`port` (10 s at most). */
+async function waitForPort(port: number): Promise<void> {
+  const { connect } = await import('node:net');
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`redis-server did not listen on ${port} within 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
