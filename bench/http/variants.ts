@@ -24,11 +24,11 @@ export const VARIANTS: readonly Variant[] = [
   { name: 'express-sessionkit', file: 'express-sessionkit.ts', sessions: true },
   { name: 'express-dropin', file: 'express-dropin.ts', sessions: true },
   { name: 'express-dropin-redis', file: 'express-dropin-redis.ts', sessions: true },
-  { name: 'express-dropin-redis-json', file: 'express-dropin-redis-json.ts', sessions: true },
+  { name: 'express-dropin-redis-django', file: 'express-dropin-redis-django.ts', sessions: true },
   { name: 'express-floor', file: 'express-floor.ts', sessions: true },
   { name: 'express-session-redis', file: 'express-session-redis.ts', sessions: true },
   { name: 'express-sessionkit-redis', file: 'express-sessionkit-redis.ts', sessions: true },
-  { name: 'express-sessionkit-redis-json', file: 'express-sessionkit-redis-json.ts', sessions: true },
+  { name: 'express-sessionkit-redis-django', file: 'express-sessionkit-redis-django.ts', sessions: true },
   { name: 'fastify-plain', file: 'fastify-plain.ts', sessions: false },
   { name: 'fastify-session', file: 'fastify-session.ts', sessions: true },
   { name: 'fastify-sessionkit', file: 'fastify-sessionkit.ts', sessions: true },
@@ -69,8 +69,8 @@ export const RATIOS: readonly Ratio[] = [
     target: 1.5,
   },
   {
-    label: 'sessionkit redis json / e-s redis',
-    numerator: 'express-sessionkit-redis-json',
+    label: 'sessionkit redis django fmt / e-s redis',
+    numerator: 'express-sessionkit-redis-django',
     denominator: 'express-session-redis',
   },
   {
@@ -92,8 +92,8 @@ export const RATIOS: readonly Ratio[] = [
     target: 1.5,
   },
   {
-    label: 'drop-in redis json / e-s redis',
-    numerator: 'express-dropin-redis-json',
+    label: 'drop-in redis django fmt / e-s redis',
+    numerator: 'express-dropin-redis-django',
     denominator: 'express-session-redis',
   },
   {

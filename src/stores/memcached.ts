@@ -30,8 +30,9 @@ export interface MemcachedStoreOptions {
   /** How long an operation may take before failing with `StoreUnavailable`. @default 2000 */
   timeoutMs?: number;
   /**
-   * How session data is stored: Django's signed format, or unsigned JSON when only this application
-   * uses the memcached keys (less CPU per request). See {@link DataFormat}. @default 'django'
+   * How session data is stored: unsigned JSON (no Django site can read sessions from a cache, and Django
+   * signs none it keeps there), or Django's signed format at some CPU per request. See
+   * {@link DataFormat}. @default 'json'
    */
   dataFormat?: DataFormat;
 }
@@ -67,7 +68,7 @@ export function createMemcachedStore(options: MemcachedStoreOptions = {}): Sessi
   const servers = options.servers ?? ['127.0.0.1:11211'];
   const ring = createHashRing(servers);
   const prefix = options.prefix ?? CACHE_KEY_PREFIX;
-  const dataFormat = checkDataFormat(options.dataFormat, 'django', 'memcached');
+  const dataFormat = checkDataFormat(options.dataFormat, 'json', 'memcached');
   const timeoutMs = options.timeoutMs ?? 2000;
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1) {
     throw new ConfigError(`memcached timeoutMs must be a positive integer, not ${timeoutMs}.`);

@@ -86,8 +86,9 @@ export interface RedisCommonOptions {
   /** Extra node-redis options (TLS certificates, credentials, RESP version ...), merged into the client's. */
   clientOptions?: Record<string, unknown>;
   /**
-   * How session data is stored: Django's signed format, or unsigned JSON when only this application
-   * uses the Redis keys (less CPU per request). See {@link DataFormat}. @default 'django'
+   * How session data is stored: unsigned JSON (no Django site can read sessions from a cache, and Django
+   * signs none it keeps there), or Django's signed format at some CPU per request. See
+   * {@link DataFormat}. @default 'json'
    */
   dataFormat?: DataFormat;
 }
@@ -259,7 +260,7 @@ function redisSessionStore(
   scripts = true,
 ): SessionStore {
   const prefix = options.prefix ?? CACHE_KEY_PREFIX;
-  const dataFormat = checkDataFormat(options.dataFormat, 'django', name);
+  const dataFormat = checkDataFormat(options.dataFormat, 'json', name);
   const call = <T>(operation: (client: RedisLikeClient) => Promise<T>): Promise<T> =>
     withTimeout(name, timeoutMs, () => source.get().then(operation));
   // Redis rejects EX 0; a positive maxAge under a second still lives one second.

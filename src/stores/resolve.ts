@@ -96,13 +96,16 @@ const factories: Readonly<Record<string, StoreFactory>> = Object.freeze({
   memcached: async (url) => (await import('./memcached.js')).createMemcachedStoreFromUrl(url),
 } satisfies Record<string, StoreFactory>);
 
-/** Schemes whose URL takes `?format=` (their store's `dataFormat` follows it). */
+/**
+ * Schemes whose URL takes `?format=` (their store's `dataFormat` follows it). The caches default to
+ * `json`: no Django site can share them (Django's cache engine pickles), see docs/stores.md.
+ */
 const FORMAT_DEFAULTS: Readonly<Record<string, DataFormat>> = Object.freeze({
   memory: 'json',
-  redis: 'django',
-  rediss: 'django',
-  'redis-cluster': 'django',
-  memcached: 'django',
+  redis: 'json',
+  rediss: 'json',
+  'redis-cluster': 'json',
+  memcached: 'json',
 });
 
 /** The URL schemes {@link resolveStore} knows. */

@@ -13,9 +13,10 @@ import type { UserSessionIndex } from './user-index/types.js';
  *   byte-compatible with Django's `session_data`. Required when Django shares the store; also guards
  *   against anyone who can write to the store but does not know the secret key.
  * - `json`: the serializer's text alone (Django's JSONSerializer output by default): no HMAC, no zlib,
- *   a fraction of the CPU per request. For storage only this application reads and writes, such as
- *   the in-process memory store (Django's own cache backends also store unsigned data). A `json`
- *   store still reads `django` data, so switching an existing store keeps its live sessions.
+ *   a fraction of the CPU per request. For storage only this application reads and writes: the default
+ *   of the memory, Redis and memcached stores (Django's own cache backends also store unsigned data,
+ *   and whoever can read a cache sees the session keys anyway). A `json` store still reads `django`
+ *   data, so switching an existing store keeps its live sessions.
  */
 export type DataFormat = 'django' | 'json';
 

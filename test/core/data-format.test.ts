@@ -8,8 +8,10 @@ import { createSessionManager } from '../../src/core/manager.js';
 import { loads } from '../../src/signing/dumps.js';
 import { parseCacheUrl } from '../../src/stores/_cache.js';
 import { createCachedDbStore } from '../../src/stores/cached-db.js';
+import { createMemcachedStore } from '../../src/stores/memcached.js';
 import { createMemoryStore } from '../../src/stores/memory.js';
-import { resolveStore } from '../../src/stores/resolve.js';
+import { createRedisStore } from '../../src/stores/redis.js';
+import { parseStoreUrl, resolveStore } from '../../src/stores/resolve.js';
 import { createSqliteStore } from '../../src/stores/sqlite.js';
 import type { SessionStore } from '../../src/stores/types.js';
 import { createRecordingLogger, SECRET } from '../helpers.js';
@@ -157,5 +159,21 @@ describe('dataFormat option', () => {
     expect(parseCacheUrl('redis://127.0.0.1:6379/0?format=json', 6379).dataFormat).toBe('json');
     expect(parseCacheUrl('memcached://127.0.0.1', 11211).dataFormat).toBeUndefined();
     expect(() => parseCacheUrl('redis://127.0.0.1?format=yaml', 6379)).toThrow(/dataFormat must be/);
+  });
+
+  it('is json for the caches (Redis, memcached), django for the databases, unless the URL says', () => {
+    for (const url of ['redis://127.0.0.1', 'rediss://127.0.0.1', 'redis-cluster://127.0.0.1:7101']) {
+      expect(parseStoreUrl(url, settings).dataFormat).toBe('json');
+      expect(parseStoreUrl(`${url}?format=django`, settings).dataFormat).toBe('django');
+    }
+    expect(parseStoreUrl('memcached://127.0.0.1', settings).dataFormat).toBe('json');
+    expect(parseStoreUrl('memcached://127.0.0.1?format=django', settings).dataFormat).toBe('django');
+    for (const url of ['sqlite::memory:', 'postgres://127.0.0.1/test', 'mysql://root@127.0.0.1/test']) {
+      expect(parseStoreUrl(url, settings).dataFormat).toBe('django');
+    }
+    // The stores built without a URL agree (nothing connects until a call).
+    expect(createRedisStore({ url: 'redis://127.0.0.1' }).dataFormat).toBe('json');
+    expect(createRedisStore({ url: 'redis://127.0.0.1', dataFormat: 'django' }).dataFormat).toBe('django');
+    expect(createMemcachedStore({ servers: ['127.0.0.1:11211'] }).dataFormat).toBe('json');
   });
 });

@@ -1,4 +1,4 @@
-/** sessionkit/express-session (the drop-in) with the Redis store in Django's signed format (the default). @module */
+/** sessionkit/express-session (the drop-in) with the Redis store in its default format (unsigned JSON). @module */
 import { startDropinOnRedis } from './express-dropin-app.js';
 
-startDropinOnRedis('django');
+startDropinOnRedis('json');

@@ -1,4 +1,4 @@
-/** sessionkit/express with the Redis store (Django's signed format, the default). @module */
+/** sessionkit/express with the Redis store as configured by default (unsigned JSON). @module */
 import { createRedisStore } from '../../../src/stores/redis.js';
 import { benchPrefix, deletePrefix, REDIS_URL } from './_redis.js';
 import { startSessionkitExpress } from './_sessionkit-express.js';
