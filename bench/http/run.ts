@@ -112,21 +112,9 @@ let redis: ChildProcess | null = null;
 if (serverCpu !== null && process.env.SESSIONKIT_REDIS_URL === undefined) {
   if (selected.some((variant) => variant.name.includes('redis'))) {
     const port = 16_379 + (process.pid % 1000);
-    redis = spawn(
-      'taskset',
-      [
-        '-c',
-        `0-${serverCpu - 1}`,
-        'redis-server',
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-      ],
-      { stdio: 'ignore' },
-    );
+    const generatorCpus = `0-${serverCpu - 1}`;
+    const config = ['--port', String(port), '--bind', '127.0.0.1', '--save', ''];
+    redis = spawn('taskset', ['-c', generatorCpus, 'redis-server', ...config], { stdio: 'ignore' });
     process.env.SESSIONKIT_REDIS_URL = `redis://127.0.0.1:${port}`;
     await waitForPort(port);
     console.log(

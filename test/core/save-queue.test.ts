@@ -52,14 +52,20 @@ async function stored(manager: SessionManager, data: Record<string, unknown>): P
   return session.sessionKey!;
 }
 
+/** A session `{ a: 0 }` and two requests that have both loaded it. */
+async function twoRequests(manager: SessionManager) {
+  const key = await stored(manager, { a: 0 });
+  const one = manager.open(key);
+  const two = manager.open(key);
+  await one.get('a');
+  await two.get('a');
+  return { key, one, two };
+}
+
 describe('save queue of one process', () => {
   it('a second save of a key in flight waits and merges, without a lost compare-and-swap', async () => {
     const { manager, conflicts } = managerOn(createMemoryStore());
-    const key = await stored(manager, { a: 0 });
-    const one = manager.open(key);
-    const two = manager.open(key);
-    await one.get('a');
-    await two.get('a');
+    const { key, one, two } = await twoRequests(manager);
     await one.set('b', 1);
     await two.set('c', 2);
     await Promise.all([one.save(), two.save()]);
@@ -70,11 +76,7 @@ describe('save queue of one process', () => {
   it('keeps the entry of a save in flight through a sweep of idle entries', async () => {
     const { store, gate, arrived, open } = gatedStore();
     const { manager, conflicts } = managerOn(store);
-    const key = await stored(manager, { a: 0 });
-    const one = manager.open(key);
-    const two = manager.open(key);
-    await one.get('a');
-    await two.get('a');
+    const { key, one, two } = await twoRequests(manager);
     await one.set('b', 1);
     gate(key);
     const first = one.save();
