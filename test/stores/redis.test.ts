@@ -317,12 +317,16 @@ describe('createRedisStore outages and configuration', () => {
     await store.close?.();
   });
 
-  it('fails with StoreUnavailable within the timeout when a connected server stops answering', async () => {
-    const store = createRedisStore({
+  /** A store whose connection reaches the server that accepts and never answers. */
+  const storeOnHungServer = (timeoutMs: number) =>
+    createRedisStore({
       url: `redis://127.0.0.1:${silentPort}`,
-      timeoutMs: 300,
+      timeoutMs,
       clientOptions: connectedToHungServer,
     });
+
+  it('fails with StoreUnavailable within the timeout when a connected server stops answering', async () => {
+    const store = storeOnHungServer(300);
     const error = await store.load('abcdefghijklmnop', new Date()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreUnavailable);
     expect((error as StoreUnavailable).detail).toMatch(/did not answer within 300 ms/);
@@ -334,12 +338,8 @@ describe('createRedisStore outages and configuration', () => {
   });
 
   it('fails at once, not after the timeout, once the client holds its limit of commands for a hung server', async () => {
-    const store = createRedisStore({
-      url: `redis://127.0.0.1:${silentPort}`,
-      // Far above what the queued commands need to fail at once; a queue without bound waits for it.
-      timeoutMs: 20_000,
-      clientOptions: connectedToHungServer,
-    });
+    // Far above what the queued commands need to fail at once; a queue without bound waits for it.
+    const store = storeOnHungServer(20_000);
     const waiting = Array.from({ length: COMMAND_QUEUE_LIMIT }, () =>
       store.load('abcdefghijklmnop', new Date()).catch((e: unknown) => e),
     );
